@@ -1,0 +1,151 @@
+"""The backend-neutral query model and result types.
+
+This module imports nothing from any backend: each store compiles a `Query` into its own
+language (SQL + NumPy, or OpenSearch DSL) and answers with a `SearchResult`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from loupe_core.principal import Principal
+from loupe_core.schema import Asset, LicenseState, normalize_taxonomy_path
+
+
+class SearchMode(StrEnum):
+    keyword = "keyword"
+    semantic = "semantic"
+    hybrid = "hybrid"
+
+
+class SortOrder(StrEnum):
+    relevance = "relevance"
+    newest = "newest"
+    oldest = "oldest"
+    title = "title"
+
+
+class VectorField(StrEnum):
+    image = "image_vector"
+    text = "text_vector"
+
+
+class FacetName(StrEnum):
+    taxonomy = "taxonomy"
+    tags = "tags"
+    status = "status"
+    file_type = "file_type"
+    orientation = "orientation"
+    owner = "owner"
+    groups = "groups"
+    license = "license"
+
+
+DEFAULT_FACETS: tuple[FacetName, ...] = (
+    FacetName.taxonomy,
+    FacetName.tags,
+    FacetName.status,
+    FacetName.file_type,
+    FacetName.orientation,
+    FacetName.license,
+)
+
+
+class Filters(BaseModel):
+    """Every filter narrows the set (AND); values inside one list widen it (OR), except `tags` (ALL)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    taxonomy: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    file_type: tuple[str, ...] = ()
+    orientation: tuple[str, ...] = ()
+    owner: tuple[str, ...] = ()
+    license: tuple[LicenseState, ...] = ()
+    created_from: date | None = None
+    created_to: date | None = None
+    ids: tuple[str, ...] | None = None
+    exclude_ids: tuple[str, ...] = ()
+
+    @field_validator("taxonomy")
+    @classmethod
+    def _normalize_paths(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(p for p in (normalize_taxonomy_path(v) for v in values) if p)
+
+    @model_validator(mode="after")
+    def _ordered_dates(self) -> Filters:
+        if self.created_from and self.created_to and self.created_from > self.created_to:
+            raise ValueError("created_from is after created_to")
+        return self
+
+
+class Query(BaseModel):
+    """One search request, after the service layer resolved text and images into vectors.
+
+    `vectors` holds query embeddings per vector field; the store runs one filtered k-NN list
+    per entry and fuses them (with the keyword list in hybrid mode) by reciprocal rank.
+    """
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    text: str = Field(default="", max_length=1000)
+    mode: SearchMode = SearchMode.hybrid
+    vectors: dict[VectorField, list[float]] = Field(default_factory=dict)
+    like_asset_id: str | None = None
+    filters: Filters = Field(default_factory=Filters)
+    facets: tuple[FacetName, ...] = DEFAULT_FACETS
+    sort: SortOrder = SortOrder.relevance
+    page: int = Field(default=1, ge=1, le=1000)
+    size: int = Field(default=24, ge=0, le=1000)
+    knn_k: int = Field(default=100, ge=1, le=10_000)
+    rrf_k: int = Field(default=60, ge=1)
+    today: date | None = None
+    expiring_days: int = Field(default=30, ge=0)
+    principal: Principal | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _strip_controls(cls, value: str) -> str:
+        cleaned = "".join(ch if ch.isprintable() else " " for ch in value)
+        return " ".join(cleaned.split())
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    @property
+    def uses_keyword(self) -> bool:
+        return self.mode in (SearchMode.keyword, SearchMode.hybrid) and bool(self.text)
+
+    @property
+    def uses_vectors(self) -> bool:
+        return self.mode in (SearchMode.semantic, SearchMode.hybrid) and bool(self.vectors)
+
+    @property
+    def vector_k(self) -> int:
+        """Neighbours per vector list: enough to fill the requested page."""
+        return max(self.knn_k, self.page * self.size)
+
+
+class FacetBucket(BaseModel):
+    value: str
+    count: int
+
+
+class SearchHit(BaseModel):
+    asset: Asset
+    score: float
+    highlights: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class SearchResult(BaseModel):
+    total: int
+    hits: list[SearchHit]
+    facets: dict[FacetName, list[FacetBucket]] = Field(default_factory=dict)
+    took_ms: float = 0.0
+    mode: SearchMode = SearchMode.hybrid
+    notes: list[str] = Field(default_factory=list)

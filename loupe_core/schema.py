@@ -1,0 +1,114 @@
+"""The asset record every stage passes around, mirroring `mappings/assets.json`.
+
+The model is written out (not generated) so that code gets type hints; a test asserts that its
+fields are exactly the mapping's properties, so the JSON stays the single source of truth.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_TAXONOMY_SEGMENT = re.compile(r"\s*/\s*")
+
+
+class AssetStatus(StrEnum):
+    draft = "draft"
+    approved = "approved"
+    archived = "archived"
+    retired = "retired"
+
+
+class LicenseState(StrEnum):
+    """Derived at query time from `license_expires`, never stored, so it cannot go stale."""
+
+    none = "none"
+    valid = "valid"
+    expiring = "expiring"
+    expired = "expired"
+
+
+def normalize_taxonomy_path(raw: str) -> str:
+    """`" Food / Fruit/ "` -> `"Food/Fruit"`; empty segments are dropped."""
+    return "/".join(part for part in _TAXONOMY_SEGMENT.split(raw.strip()) if part)
+
+
+def taxonomy_ancestors(path: str) -> list[str]:
+    """`"Food/Fruit/Apple"` -> `["Food", "Food/Fruit", "Food/Fruit/Apple"]` (what path_hierarchy emits)."""
+    parts = path.split("/")
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+class Asset(BaseModel):
+    """One indexed asset: descriptive metadata, rights, technical facts and embeddings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=512)
+    title: str = ""
+    description: str = ""
+    tags: list[str] = Field(default_factory=list)
+    filename: str = ""
+    taxonomy: list[str] = Field(default_factory=list)
+    owner: str | None = None
+    groups: list[str] = Field(default_factory=list)
+    status: AssetStatus = AssetStatus.approved
+    credit: str | None = None
+    file_type: str | None = None
+    orientation: str | None = None
+    path: str | None = None
+    thumbnail: str | None = None
+    sha256: str | None = None
+    phash: str | None = None
+    dhash: str | None = None
+    width: int | None = None
+    height: int | None = None
+    bytes: int | None = None
+    created_at: datetime | None = None
+    indexed_at: datetime | None = None
+    license_expires: date | None = None
+    image_vector: list[float] | None = None
+    text_vector: list[float] | None = None
+
+    @field_validator("tags", "groups")
+    @classmethod
+    def _clean_terms(cls, values: list[str]) -> list[str]:
+        seen: dict[str, None] = {}
+        for value in values:
+            term = value.strip()
+            if term:
+                seen.setdefault(term, None)
+        return list(seen)
+
+    @field_validator("taxonomy")
+    @classmethod
+    def _clean_taxonomy(cls, values: list[str]) -> list[str]:
+        paths = (normalize_taxonomy_path(v) for v in values)
+        return list(dict.fromkeys(p for p in paths if p))
+
+    @field_validator("created_at", "indexed_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+    def license_state(self, today: date, expiring_days: int = 30) -> LicenseState:
+        return license_state(self.license_expires, today, expiring_days)
+
+    def without_vectors(self) -> Asset:
+        return self.model_copy(update={"image_vector": None, "text_vector": None})
+
+
+def license_state(expires: date | None, today: date, expiring_days: int = 30) -> LicenseState:
+    if expires is None:
+        return LicenseState.none
+    remaining = (expires - today).days
+    if remaining < 0:
+        return LicenseState.expired
+    if remaining <= expiring_days:
+        return LicenseState.expiring
+    return LicenseState.valid

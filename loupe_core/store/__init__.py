@@ -1,0 +1,1 @@
+"""Asset stores: one protocol (`base.AssetStore`), two backends (embedded, OpenSearch)."""

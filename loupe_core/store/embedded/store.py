@@ -1,0 +1,298 @@
+"""The embedded backend: exact, serverless, the default for laptops and tests.
+
+Keyword lists come from FTS5 BM25, vector lists from exact cosine over the same SQL filter
+mask, hybrid from reciprocal-rank fusion; facets are SQL GROUP BYs over the matched set.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from loupe_core.errors import AssetNotFound
+from loupe_core.mapping import IndexDefinition
+from loupe_core.principal import Principal
+from loupe_core.query import FacetBucket, FacetName, Query, SearchHit, SearchMode, SearchResult, SortOrder
+from loupe_core.schema import Asset, LicenseState
+from loupe_core.store.base import WriteFailure, WriteReport
+from loupe_core.store.embedded.connection import ConnectionPool
+from loupe_core.store.embedded.filters import compile_filters, license_clause, visibility_clause
+from loupe_core.store.embedded.fulltext import (
+    HIGHLIGHT_CLOSE,
+    HIGHLIGHT_OPEN,
+    match_expression,
+    render_highlight,
+)
+from loupe_core.store.embedded.layout import TAXONOMY_TREE, EmbeddedLayout
+from loupe_core.store.embedded.vectors import VectorCache, normalize
+from loupe_core.store.embedded.writer import TAG_SEPARATOR, delete_asset, load_doc, write_asset
+from loupe_core.store.fusion import reciprocal_rank_fusion
+
+FACET_LIMIT = 50
+_SORT_SQL = {
+    SortOrder.newest: "created_at IS NULL, created_at DESC, id ASC",
+    SortOrder.oldest: "created_at IS NULL, created_at ASC, id ASC",
+    SortOrder.title: '"title" ASC, id ASC',
+}
+_BROWSE_ORDER = "indexed_at IS NULL, indexed_at DESC, id ASC"
+_LIST_FACETS = {FacetName.taxonomy: TAXONOMY_TREE, FacetName.tags: "tags", FacetName.groups: "groups"}
+
+
+class EmbeddedStore:
+    def __init__(self, path: Path, definition: IndexDefinition) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.layout = EmbeddedLayout(definition)
+        self._pool = ConnectionPool(path)
+        self._sync_lock = threading.Lock()
+        self._vectors = VectorCache({f: definition.vector_dimension(f) for f in self.layout.vector_fields})
+        self._vocabulary: list[str] = []
+        self._synced_seq = -1
+        with self._pool.write() as conn:
+            for statement in self.layout.ddl():
+                conn.execute(statement)
+
+    # -- writes -----------------------------------------------------------------------------
+    def upsert(self, assets: Sequence[Any]) -> WriteReport:
+        report = WriteReport()
+        with self._pool.write() as conn:
+            for asset in assets:
+                conn.execute("SAVEPOINT asset")
+                try:
+                    write_asset(conn, self.layout, asset)
+                except (ValueError, TypeError) as exc:
+                    conn.execute("ROLLBACK TO asset")
+                    report.failures.append(WriteFailure(asset.id, str(exc)))
+                else:
+                    report.written += 1
+                conn.execute("RELEASE asset")
+        return report
+
+    def delete(self, ids: Iterable[str]) -> int:
+        with self._pool.write() as conn:
+            return sum(delete_asset(conn, asset_id) for asset_id in ids)
+
+    def refresh(self) -> None:
+        """Writes commit synchronously; nothing to wait for."""
+
+    def close(self) -> None:
+        self._pool.close()
+
+    # -- point reads ------------------------------------------------------------------------
+    def get(self, asset_id: str, principal: Principal | None = None) -> Asset:
+        where, params = ("1", [])
+        if principal is not None and not principal.visibility().unrestricted:
+            where, params = visibility_clause(principal.visibility())
+        vectors = self.layout.vector_fields
+        select = ", ".join(f'"{v}"' for v in vectors)
+        row = (
+            self._pool.get()
+            .execute(f"SELECT doc, {select} FROM assets WHERE id = ? AND {where}", [asset_id, *params])
+            .fetchone()
+        )
+        if row is None:
+            raise AssetNotFound(f"asset {asset_id!r} not found")
+        return load_doc(row[0], dict(zip(vectors, row[1:], strict=True)))
+
+    def fingerprints(self) -> dict[str, str | None]:
+        return dict(self._pool.get().execute("SELECT id, sha256 FROM assets").fetchall())
+
+    def count(self, principal: Principal | None = None) -> int:
+        where, params = ("1", [])
+        if principal is not None and not principal.visibility().unrestricted:
+            where, params = visibility_clause(principal.visibility())
+        return int(self._pool.get().execute(f"SELECT count(*) FROM assets WHERE {where}", params).fetchone()[0])
+
+    # -- search -----------------------------------------------------------------------------
+    def _sync(self) -> None:
+        """Catch the vector cache and typo vocabulary up with writes from any process."""
+        conn = self._pool.get()
+        row = conn.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
+        seq = int(row[0]) if row else 0
+        if seq == self._synced_seq:
+            return
+        with self._sync_lock:
+            if seq == self._synced_seq:
+                return
+            self._vectors.catch_up(conn)
+            self._vocabulary = [r[0] for r in conn.execute("SELECT term FROM assets_fts_vocab")]
+            self._synced_seq = seq
+
+    def search(self, query: Query) -> SearchResult:
+        started = time.perf_counter()
+        self._sync()
+        today = query.today or date.today()
+        visibility = query.principal.visibility() if query.principal else None
+        where, params = compile_filters(query.filters, visibility, today, query.expiring_days)
+        expression = match_expression(query.text, self._vocabulary) if query.uses_keyword else None
+
+        if query.uses_vectors:
+            ranked, total, matched = self._fused(query, where, params, expression)
+        elif expression is not None:
+            ranked, total, matched = self._keyword(query, where, params, expression)
+        else:
+            ranked, total, matched = self._browse(query, where, params)
+
+        hits = self._hits(ranked, expression)
+        facets = self._facets(query, matched, today)
+        return SearchResult(
+            total=total,
+            hits=hits,
+            facets=facets,
+            took_ms=(time.perf_counter() - started) * 1000,
+            mode=query.mode if query.uses_vectors else SearchMode.keyword,
+        )
+
+    def _keyword(
+        self, query: Query, where: str, params: list[Any], expression: str
+    ) -> tuple[list[tuple[int, float]], int, tuple[str, list[Any]]]:
+        conn = self._pool.get()
+        matched_sql = (
+            f"rowid IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?) AND {where}",
+            [expression, *params],
+        )
+        total = int(conn.execute(f"SELECT count(*) FROM assets WHERE {matched_sql[0]}", matched_sql[1]).fetchone()[0])
+        if query.sort is SortOrder.relevance:
+            weights = ", ".join(str(w) for w in self.layout.fts_weights)
+            rows = conn.execute(
+                f"SELECT rowid, -bm25(assets_fts, {weights}) AS score FROM assets_fts "
+                f"WHERE assets_fts MATCH ? AND rowid IN (SELECT rowid FROM assets WHERE {where}) "
+                "ORDER BY score DESC, rowid ASC LIMIT ? OFFSET ?",
+                [expression, *params, query.size, query.offset],
+            ).fetchall()
+        else:
+            rows = conn.execute(
+                f"SELECT rowid, 0.0 FROM assets WHERE {matched_sql[0]} ORDER BY {_SORT_SQL[query.sort]} "
+                "LIMIT ? OFFSET ?",
+                [*matched_sql[1], query.size, query.offset],
+            ).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows], total, matched_sql
+
+    def _browse(
+        self, query: Query, where: str, params: list[Any]
+    ) -> tuple[list[tuple[int, float]], int, tuple[str, list[Any]]]:
+        conn = self._pool.get()
+        total = int(conn.execute(f"SELECT count(*) FROM assets WHERE {where}", params).fetchone()[0])
+        order = _SORT_SQL.get(query.sort, _BROWSE_ORDER)
+        rows = conn.execute(
+            f"SELECT rowid FROM assets WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, query.size, query.offset],
+        ).fetchall()
+        return [(int(r[0]), 1.0) for r in rows], total, (where, params)
+
+    def _fused(
+        self, query: Query, where: str, params: list[Any], expression: str | None
+    ) -> tuple[list[tuple[int, float]], int, tuple[str, list[Any]]]:
+        """Semantic and hybrid: one ranked list per vector (and keyword), fused by RRF."""
+        conn = self._pool.get()
+        window = query.vector_k
+        candidates = None
+        if where != "1":
+            candidates = np.fromiter(
+                (r[0] for r in conn.execute(f"SELECT rowid FROM assets WHERE {where}", params)), dtype=np.int64
+            )
+        lists: list[list[int]] = []
+        for field, vector in query.vectors.items():
+            column = self._vectors.columns[field.value]
+            neighbours = column.top_k(normalize(vector), window, candidates)
+            lists.append([rowid for rowid, _ in neighbours])
+        if expression is not None and query.mode is SearchMode.hybrid:
+            weights = ", ".join(str(w) for w in self.layout.fts_weights)
+            rows = conn.execute(
+                f"SELECT rowid FROM assets_fts WHERE assets_fts MATCH ? AND rowid IN "
+                f"(SELECT rowid FROM assets WHERE {where}) ORDER BY bm25(assets_fts, {weights}), rowid LIMIT ?",
+                [expression, *params, window],
+            ).fetchall()
+            lists.append([int(r[0]) for r in rows])
+        all_rowids = sorted({rowid for ranked in lists for rowid in ranked})
+        ids = self._ids_of(all_rowids)
+        rowid_of = {asset_id: rowid for rowid, asset_id in ids.items()}
+        fused = reciprocal_rank_fusion([[ids[r] for r in ranked] for ranked in lists], k=query.rrf_k)
+        matched = ("rowid IN (SELECT value FROM json_each(?))", [json.dumps(all_rowids)])
+        if query.sort is not SortOrder.relevance:
+            rows = conn.execute(
+                f"SELECT rowid FROM assets WHERE {matched[0]} ORDER BY {_SORT_SQL[query.sort]}", matched[1]
+            ).fetchall()
+            ordered = [(int(r[0]), 0.0) for r in rows]
+        else:
+            ordered = [(rowid_of[asset_id], score) for asset_id, score in fused]
+        return ordered[query.offset : query.offset + query.size], len(fused), matched
+
+    def _ids_of(self, rowids: list[int]) -> dict[int, str]:
+        if not rowids:
+            return {}
+        rows = self._pool.get().execute(
+            "SELECT rowid, id FROM assets WHERE rowid IN (SELECT value FROM json_each(?))", [json.dumps(rowids)]
+        )
+        return {int(r[0]): r[1] for r in rows}
+
+    def _hits(self, ranked: list[tuple[int, float]], expression: str | None) -> list[SearchHit]:
+        if not ranked:
+            return []
+        conn = self._pool.get()
+        rowids = json.dumps([rowid for rowid, _ in ranked])
+        docs = dict(
+            conn.execute("SELECT rowid, doc FROM assets WHERE rowid IN (SELECT value FROM json_each(?))", [rowids])
+        )
+        highlights = self._highlights(rowids, expression) if expression else {}
+        return [
+            SearchHit(asset=load_doc(docs[rowid]), score=score, highlights=highlights.get(rowid, {}))
+            for rowid, score in ranked
+            if rowid in docs
+        ]
+
+    def _highlights(self, rowids_json: str, expression: str) -> dict[int, dict[str, list[str]]]:
+        fields = self.layout.fts_fields
+        wanted = [f for f in self.layout.definition.highlight_fields if f in fields]
+        columns = ", ".join(
+            f"highlight(assets_fts, {fields.index(f)}, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}')" for f in wanted
+        )
+        result: dict[int, dict[str, list[str]]] = {}
+        for row in self._pool.get().execute(
+            f"SELECT rowid, {columns} FROM assets_fts WHERE assets_fts MATCH ? "
+            "AND rowid IN (SELECT value FROM json_each(?))",
+            [expression, rowids_json],
+        ):
+            found: dict[str, list[str]] = {}
+            for field, marked in zip(wanted, row[1:], strict=True):
+                pieces = marked.split(TAG_SEPARATOR) if field == "tags" else [marked]
+                rendered = [h for h in (render_highlight(p) for p in pieces) if h]
+                if rendered:
+                    found[field] = rendered
+            result[int(row[0])] = found
+        return result
+
+    def _facets(self, query: Query, matched: tuple[str, list[Any]], today: date) -> dict[FacetName, list[FacetBucket]]:
+        conn = self._pool.get()
+        where, params = matched
+        facets: dict[FacetName, list[FacetBucket]] = {}
+        for facet in query.facets:
+            if facet in _LIST_FACETS:
+                sql = (
+                    "SELECT value, count(*) AS c FROM asset_terms WHERE field = ? AND asset_rowid IN "
+                    f"(SELECT rowid FROM assets WHERE {where}) GROUP BY value"
+                )
+                rows = conn.execute(sql, [_LIST_FACETS[facet], *params]).fetchall()
+            elif facet is FacetName.license:
+                rows = []
+                for state in LicenseState:
+                    clause, extra = license_clause((state,), today, query.expiring_days)
+                    count = conn.execute(
+                        f"SELECT count(*) FROM assets WHERE {where} AND {clause}", [*params, *extra]
+                    ).fetchone()[0]
+                    rows.append((state.value, count))
+            else:
+                column = f'"{facet.value}"'
+                rows = conn.execute(
+                    f"SELECT {column}, count(*) FROM assets WHERE {where} AND {column} IS NOT NULL GROUP BY {column}",
+                    params,
+                ).fetchall()
+            buckets = sorted(((str(v), int(c)) for v, c in rows if c), key=lambda b: (-b[1], b[0]))
+            facets[facet] = [FacetBucket(value=v, count=c) for v, c in buckets[:FACET_LIMIT]]
+        return facets

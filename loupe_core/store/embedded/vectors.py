@@ -1,0 +1,97 @@
+"""An in-memory float32 matrix per vector field, addressed by SQLite rowid.
+
+SQLite holds the vectors (so a row and its embedding commit together); this cache mirrors
+them for exact cosine top-k. It catches up incrementally from each row's write sequence and
+from tombstones, so a server sees what a separate indexer process wrote.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+FloatMatrix = npt.NDArray[np.float32]
+RowIds = npt.NDArray[np.int64]
+
+
+def normalize(vector: npt.ArrayLike) -> npt.NDArray[np.float32]:
+    array = np.asarray(vector, dtype=np.float32).reshape(-1)
+    norm = float(np.linalg.norm(array))
+    if not np.isfinite(norm) or norm == 0.0:
+        raise ValueError("vector has zero or non-finite norm")
+    return array / norm
+
+
+@dataclass
+class VectorColumn:
+    dimension: int
+    matrix: FloatMatrix = field(init=False)
+    present: npt.NDArray[np.bool_] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.matrix = np.zeros((0, self.dimension), dtype=np.float32)
+        self.present = np.zeros(0, dtype=bool)
+
+    def _ensure(self, rowid: int) -> None:
+        if rowid < len(self.present):
+            return
+        capacity = max(rowid + 1, 2 * len(self.present), 1024)
+        matrix = np.zeros((capacity, self.dimension), dtype=np.float32)
+        matrix[: len(self.matrix)] = self.matrix
+        present = np.zeros(capacity, dtype=bool)
+        present[: len(self.present)] = self.present
+        self.matrix, self.present = matrix, present
+
+    def set(self, rowid: int, blob: bytes | None) -> None:
+        self._ensure(rowid)
+        if blob is None:
+            self.present[rowid] = False
+            return
+        self.matrix[rowid] = np.frombuffer(blob, dtype=np.float32)
+        self.present[rowid] = True
+
+    def clear(self, rowid: int) -> None:
+        if rowid < len(self.present):
+            self.present[rowid] = False
+
+    def top_k(self, query: FloatMatrix, k: int, candidates: RowIds | None) -> list[tuple[int, float]]:
+        """Exact cosine (vectors are unit length) over candidates; ties broken by rowid."""
+        rows = np.flatnonzero(self.present) if candidates is None else candidates
+        if candidates is not None and len(rows):
+            rows = rows[rows < len(self.present)]
+            rows = rows[self.present[rows]]
+        if len(rows) == 0:
+            return []
+        scores = self.matrix[rows] @ query
+        if k < len(rows):
+            picked = np.argpartition(-scores, k - 1)[:k]
+            rows, scores = rows[picked], scores[picked]
+        order = np.lexsort((rows, -scores))
+        return [(int(rows[i]), float(scores[i])) for i in order]
+
+
+class VectorCache:
+    """All vector columns of one store, kept in step with the database by write sequence."""
+
+    def __init__(self, dimensions: dict[str, int]) -> None:
+        self.columns = {name: VectorColumn(dim) for name, dim in dimensions.items()}
+        self.seq = 0
+        self.tombstone_seq = 0
+
+    def catch_up(self, conn: sqlite3.Connection) -> None:
+        for seq, rowid in conn.execute(
+            "SELECT seq, asset_rowid FROM tombstones WHERE seq > ? ORDER BY seq", (self.tombstone_seq,)
+        ):
+            for column in self.columns.values():
+                column.clear(rowid)
+            self.tombstone_seq = seq
+        names = list(self.columns)
+        select = ", ".join(f'"{n}"' for n in names)
+        for row in conn.execute(f"SELECT rowid, seq, {select} FROM assets WHERE seq > ? ORDER BY seq", (self.seq,)):
+            rowid, seq = row[0], row[1]
+            for name, blob in zip(names, row[2:], strict=True):
+                self.columns[name].set(rowid, blob)
+            self.seq = max(self.seq, seq)
