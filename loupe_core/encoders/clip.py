@@ -1,0 +1,97 @@
+"""open_clip image and text towers, loaded from an `ARCH:TAG` pair or a `local-dir:` folder.
+
+Preprocessing (size, mean, std) comes from the model's own config via open_clip's transforms.
+A local folder must contain `open_clip_config.json` and a weights file: open_clip would
+otherwise build a randomly initialised model with only a warning, which must never pass as real.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import torch
+from PIL import Image
+
+from loupe_core.errors import EncoderUnavailable
+
+LOCAL_DIR = "local-dir:"
+WEIGHT_FILES = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin", "open_clip_model.bin")
+
+Embeddings = npt.NDArray[np.float32]
+
+
+def parse_clip_spec(spec: str) -> tuple[str, str | None]:
+    """`ViT-B-32:laion2b_s34b_b79k` -> (arch, tag); `local-dir:/p` -> (`local-dir:/p`, None)."""
+    if spec.startswith(LOCAL_DIR):
+        folder = Path(spec[len(LOCAL_DIR) :]).expanduser()
+        if not (folder / "open_clip_config.json").is_file():
+            raise EncoderUnavailable(f"{folder} has no open_clip_config.json")
+        if not any((folder / name).is_file() for name in WEIGHT_FILES):
+            raise EncoderUnavailable(f"{folder} has no weights file (one of {', '.join(WEIGHT_FILES)})")
+        return f"{LOCAL_DIR}{folder.resolve()}", None
+    arch, _, tag = spec.partition(":")
+    if not arch:
+        raise EncoderUnavailable(f"invalid CLIP model spec {spec!r}; expected ARCH:TAG or local-dir:/path")
+    return arch, tag or None
+
+
+class ClipEncoder:
+    """Encodes images and short texts into one shared, L2-normalised space."""
+
+    def __init__(self, spec: str, device: str) -> None:
+        self.spec = spec
+        self.device = device
+        self._lock = threading.Lock()
+        self._model: Any = None
+        self._preprocess: Callable[[Image.Image], torch.Tensor] | None = None
+        self._tokenizer: Any = None
+
+    @property
+    def name(self) -> str:
+        return self.spec
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            import open_clip
+
+            model_name, pretrained = parse_clip_spec(self.spec)
+            try:
+                model, _, preprocess = open_clip.create_model_and_transforms(
+                    model_name, pretrained=pretrained, device=self.device
+                )
+                tokenizer = open_clip.get_tokenizer(model_name)
+            except Exception as exc:  # open_clip raises RuntimeError/OSError/ValueError for missing weights
+                raise EncoderUnavailable(f"cannot load CLIP model {self.spec!r}: {exc}") from exc
+            model.eval()
+            self._model, self._preprocess, self._tokenizer = model, preprocess, tokenizer
+
+    @property
+    def dimension(self) -> int:
+        return int(self.encode_texts(["dimension probe"]).shape[1])
+
+    @torch.inference_mode()
+    def encode_images(self, images: Sequence[Image.Image]) -> Embeddings:
+        self.load()
+        assert self._preprocess is not None
+        batch = torch.stack([self._preprocess(image.convert("RGB")) for image in images]).to(self.device)
+        features = self._model.encode_image(batch)
+        return _normalized(features)
+
+    @torch.inference_mode()
+    def encode_texts(self, texts: Sequence[str]) -> Embeddings:
+        self.load()
+        tokens = self._tokenizer(list(texts)).to(self.device)
+        features = self._model.encode_text(tokens)
+        return _normalized(features)
+
+
+def _normalized(features: torch.Tensor) -> Embeddings:
+    features = torch.nn.functional.normalize(features.float(), dim=-1)
+    return features.cpu().numpy().astype(np.float32)

@@ -1,0 +1,58 @@
+"""One place that builds, caches and health-checks the configured encoders.
+
+Loading is attempted once; a model that cannot load is remembered with its reason so that
+search and indexing degrade (keyword + text vectors) with a clear note instead of crashing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from loupe_core.encoders.clip import ClipEncoder
+from loupe_core.encoders.device import resolve_device
+from loupe_core.encoders.text import SentenceEncoder
+from loupe_core.errors import EncoderUnavailable
+from loupe_core.settings import Settings
+
+E = TypeVar("E", ClipEncoder, SentenceEncoder)
+
+
+class Encoders:
+    """The encoders one process uses; `clip()`/`text()` give None when disabled or unloadable."""
+
+    def __init__(self, clip_spec: str, text_spec: str, device: str) -> None:
+        self.clip_spec = clip_spec
+        self.text_spec = text_spec
+        self.device = device
+        self.problems: dict[str, str] = {}
+        self._loaded: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Encoders:
+        return cls(settings.clip_model, settings.text_model, resolve_device(settings.device))
+
+    def _load(self, kind: str, spec: str, factory: Callable[[str, str], E], env: str) -> E | None:
+        with self._lock:
+            if kind not in self._loaded:
+                encoder: E | None = None
+                if not spec:
+                    self.problems[kind] = f"{kind} embeddings disabled ({env} is empty)"
+                else:
+                    candidate = factory(spec, self.device)
+                    try:
+                        candidate.load()
+                        encoder = candidate
+                    except EncoderUnavailable as exc:
+                        self.problems[kind] = str(exc)
+                self._loaded[kind] = encoder
+            loaded: E | None = self._loaded[kind]
+            return loaded
+
+    def clip(self) -> ClipEncoder | None:
+        return self._load("clip", self.clip_spec, ClipEncoder, "LOUPE_CLIP_MODEL")
+
+    def text(self) -> SentenceEncoder | None:
+        return self._load("text", self.text_spec, SentenceEncoder, "LOUPE_TEXT_MODEL")

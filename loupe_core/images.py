@@ -1,0 +1,66 @@
+"""Decoding untrusted image bytes with limits, shared by the indexer and image search.
+
+The pixel limit is checked from the header before any pixel is decoded, so a 20000x20000
+PNG costs nothing; every Pillow failure mode becomes one `InvalidImage` with a reason.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from loupe_core.errors import InvalidImage
+
+SUPPORTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "TIFF", "MPO"})
+FILE_TYPES = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "TIFF": "tiff"}
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    """Pixels with EXIF orientation applied, plus the container format they came in."""
+
+    image: Image.Image
+    file_type: str
+
+    @property
+    def width(self) -> int:
+        return self.image.width
+
+    @property
+    def height(self) -> int:
+        return self.image.height
+
+
+def open_image(source: bytes | Path, max_pixels: int) -> DecodedImage:
+    """A fully decoded image or `InvalidImage` saying why not."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(stream)
+            if image.format not in SUPPORTED_FORMATS:
+                raise InvalidImage(f"unsupported image format {image.format or 'unknown'}")
+            width, height = image.size
+            if width * height > max_pixels:
+                raise InvalidImage(
+                    f"image is {width}x{height} = {width * height} pixels, over the limit of {max_pixels}"
+                )
+            image.load()
+    except InvalidImage:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InvalidImage(f"decompression bomb refused: {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise InvalidImage("not a recognised image file") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise InvalidImage(f"corrupt or truncated image: {exc}") from exc
+    file_type = FILE_TYPES[image.format]
+    try:
+        upright = ImageOps.exif_transpose(image) or image
+    except (OSError, ValueError, SyntaxError):
+        upright = image
+    return DecodedImage(image=upright, file_type=file_type)

@@ -1,0 +1,112 @@
+"""Turns what a user typed or uploaded into a store `Query`: encodes text and images once.
+
+The API and the web pages both call this service, so fallbacks (no CLIP weights -> text
+vectors only; no encoders -> keyword) behave the same everywhere and are reported in `notes`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Lock
+
+from loupe_core.encoders.registry import Encoders
+from loupe_core.errors import EncoderUnavailable
+from loupe_core.images import open_image
+from loupe_core.query import Query, SearchMode, SearchResult, VectorField
+from loupe_core.store.base import AssetStore
+
+QUERY_CACHE_SIZE = 1024
+
+
+class QueryVectorCache:
+    """LRU of query-text embeddings: popular queries skip the text towers entirely."""
+
+    def __init__(self, capacity: int = QUERY_CACHE_SIZE) -> None:
+        self._items: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
+        self._capacity = capacity
+        self._lock = Lock()
+
+    def get(self, key: tuple[str, str]) -> list[float] | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[str, str], value: list[float]) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+
+
+class SearchService:
+    def __init__(self, store: AssetStore, encoders: Encoders, max_image_pixels: int) -> None:
+        self.store = store
+        self.encoders = encoders
+        self.max_image_pixels = max_image_pixels
+        self._cache = QueryVectorCache()
+
+    def text_vectors(self, text: str) -> tuple[dict[VectorField, list[float]], list[str]]:
+        """CLIP text -> image space and MiniLM -> metadata space; notes say what was missing."""
+        vectors: dict[VectorField, list[float]] = {}
+        notes: list[str] = []
+        clip = self.encoders.clip()
+        if clip is not None:
+            vectors[VectorField.image] = self._cached("clip", text, lambda: clip.encode_texts([text])[0].tolist())
+        else:
+            notes.append(f"image-text search unavailable: {self.encoders.problems.get('clip', 'no CLIP model')}")
+        encoder = self.encoders.text()
+        if encoder is not None:
+            vectors[VectorField.text] = self._cached("text", text, lambda: encoder.encode_texts([text])[0].tolist())
+        else:
+            notes.append(f"text-embedding search unavailable: {self.encoders.problems.get('text', 'no text model')}")
+        return vectors, notes
+
+    def _cached(self, model: str, text: str, compute: Callable[[], list[float]]) -> list[float]:
+        key = (model, text)
+        found = self._cache.get(key)
+        if found is None:
+            found = compute()
+            self._cache.put(key, found)
+        return found
+
+    def search(self, query: Query) -> SearchResult:
+        notes: list[str] = []
+        if query.mode is not SearchMode.keyword and query.text and not query.vectors:
+            vectors, notes = self.text_vectors(query.text)
+            if vectors:
+                query = query.model_copy(update={"vectors": vectors})
+            elif query.mode is SearchMode.semantic:
+                query = query.model_copy(update={"mode": SearchMode.keyword})
+                notes.append("semantic search fell back to keyword search")
+        result = self.store.search(query)
+        result.notes = [*notes, *result.notes]
+        return result
+
+    def similar(self, asset_id: str, query: Query) -> SearchResult:
+        """ "More like this": the asset's own vectors (404 if the caller cannot see it)."""
+        asset = self.store.get(asset_id, query.principal)
+        vectors = {
+            field: vector
+            for field, vector in ((VectorField.image, asset.image_vector), (VectorField.text, asset.text_vector))
+            if vector
+        }
+        if not vectors:
+            raise EncoderUnavailable(f"asset {asset_id!r} has no embeddings to compare")
+        filters = query.filters.model_copy(update={"exclude_ids": (*query.filters.exclude_ids, asset_id)})
+        mode = SearchMode.hybrid if query.text else SearchMode.semantic
+        return self.store.search(query.model_copy(update={"vectors": vectors, "filters": filters, "mode": mode}))
+
+    def by_image(self, data: bytes, query: Query) -> SearchResult:
+        decoded = open_image(data, self.max_image_pixels)
+        clip = self.encoders.clip()
+        if clip is None:
+            raise EncoderUnavailable(
+                f"search by image needs a CLIP model: {self.encoders.problems.get('clip', 'not configured')}"
+            )
+        vector = clip.encode_images([decoded.image])[0].tolist()
+        mode = SearchMode.hybrid if query.text else SearchMode.semantic
+        return self.search(query.model_copy(update={"vectors": {VectorField.image: vector}, "mode": mode}))
