@@ -1,0 +1,38 @@
+"""The FastAPI application factory: nothing is built until `create_app(settings)` runs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from loupe_core.encoders.registry import Encoders
+from loupe_core.settings import Settings
+from loupe_core.store.base import AssetStore
+from search_api.errors import install_error_handlers
+from search_api.routers import assets, health, search
+from search_api.services import Services
+
+
+def create_app(settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None) -> FastAPI:
+    """Build the API; tests pass their own store/encoders, production lets them come from settings."""
+    services = Services.build(settings, store=store, encoders=encoders)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if store is None:
+            services.store.close()
+
+    app = FastAPI(
+        title="Loupe",
+        summary="Discovery for digital asset libraries: keyword, facets, semantic and visual search.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    for router in (search.router, assets.router, health.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,59 @@
+"""Maps domain errors to HTTP once: every error body is `{"error": code, "detail": message}`.
+
+Unexpected exceptions become a bare 500 without a stack trace; the trace goes to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from loupe_core.errors import (
+    AssetNotFound,
+    BackendUnavailable,
+    EncoderUnavailable,
+    InvalidImage,
+    InvalidQuery,
+    LoupeError,
+)
+
+log = logging.getLogger("loupe.api")
+
+STATUS_OF: dict[type[LoupeError], tuple[int, str]] = {
+    AssetNotFound: (404, "not_found"),
+    InvalidQuery: (400, "invalid_query"),
+    InvalidImage: (400, "invalid_image"),
+    BackendUnavailable: (503, "backend_unavailable"),
+    EncoderUnavailable: (503, "encoder_unavailable"),
+}
+
+
+def error_body(code: str, detail: object) -> dict[str, object]:
+    return {"error": code, "detail": detail}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoupeError)
+    async def domain_error(_: Request, exc: LoupeError) -> JSONResponse:
+        status, code = next((value for kind, value in STATUS_OF.items() if isinstance(exc, kind)), (400, "bad_request"))
+        return JSONResponse(error_body(code, str(exc)), status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()]
+        return JSONResponse(error_body("validation_error", problems), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            error_body("http_error", exc.detail), status_code=exc.status_code, headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(error_body("internal_error", "internal error"), status_code=500)

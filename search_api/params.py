@@ -1,0 +1,69 @@
+"""Reads search parameters from the query string into the core `Query` (validation -> 422)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query
+from pydantic import ValidationError
+
+from loupe_core import query as qm
+from loupe_core.errors import InvalidQuery
+from loupe_core.schema import LicenseState
+from search_api.deps import CurrentPrincipal, SettingsDep
+
+MAX_QUERY_CHARS = 1000
+MultiValue = Annotated[list[str], Query(max_length=50)]
+
+
+def search_query(
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Free text")] = "",
+    mode: qm.SearchMode = qm.SearchMode.hybrid,
+    taxonomy: MultiValue = [],  # noqa: B006 - FastAPI copies defaults per request
+    tag: MultiValue = [],  # noqa: B006
+    status: MultiValue = [],  # noqa: B006
+    file_type: MultiValue = [],  # noqa: B006
+    orientation: MultiValue = [],  # noqa: B006
+    owner: MultiValue = [],  # noqa: B006
+    license: Annotated[list[LicenseState], Query(max_length=4)] = [],  # noqa: B006
+    created_from: date | None = None,
+    created_to: date | None = None,
+    facet: Annotated[list[qm.FacetName] | None, Query(max_length=10)] = None,
+    sort: qm.SortOrder = qm.SortOrder.relevance,
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    size: Annotated[int, Query(ge=0, le=1000)] = 24,
+) -> qm.Query:
+    if size > settings.max_page_size:
+        raise InvalidQuery(f"size must be at most {settings.max_page_size}")
+    try:
+        filters = qm.Filters(
+            taxonomy=tuple(taxonomy),
+            tags=tuple(tag),
+            status=tuple(status),
+            file_type=tuple(file_type),
+            orientation=tuple(orientation),
+            owner=tuple(owner),
+            license=tuple(license),
+            created_from=created_from,
+            created_to=created_to,
+        )
+        return qm.Query(
+            text=q,
+            mode=mode,
+            filters=filters,
+            facets=tuple(facet) if facet is not None else qm.DEFAULT_FACETS,
+            sort=sort,
+            page=page,
+            size=size,
+            knn_k=settings.knn_candidates,
+            rrf_k=settings.rrf_k,
+            principal=principal,
+        )
+    except ValidationError as exc:
+        raise InvalidQuery("; ".join(e["msg"] for e in exc.errors())) from exc
+
+
+SearchQueryDep = Annotated[qm.Query, Depends(search_query)]

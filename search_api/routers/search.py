@@ -1,0 +1,36 @@
+"""Search endpoints: text/facets/semantic/hybrid, and search by an uploaded image."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, File, HTTPException, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from search_api.deps import ServicesDep
+from search_api.params import SearchQueryDep
+from search_api.schemas import SearchResponse, search_response
+
+router = APIRouter(prefix="/api/search", tags=["search"])
+
+
+@router.get("", response_model=SearchResponse, summary="Search assets")
+def search(query: SearchQueryDep, services: ServicesDep) -> SearchResponse:
+    result = services.search.search(query)
+    return search_response(result, query.page, query.size, date.today())
+
+
+@router.post("/image", response_model=SearchResponse, summary="Find assets that look like an uploaded image")
+async def search_by_image(
+    query: SearchQueryDep, services: ServicesDep, file: Annotated[UploadFile, File()]
+) -> SearchResponse:
+    limit = services.settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPException(status_code=413, detail=f"upload is larger than {limit} bytes")
+    if not data:
+        raise HTTPException(status_code=400, detail="the uploaded file is empty")
+
+    result = await run_in_threadpool(services.search.by_image, data, query)
+    return search_response(result, query.page, query.size, date.today())
