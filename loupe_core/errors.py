@@ -1,5 +1,7 @@
 """Domain errors; `search_api` maps each to one HTTP status in a single place."""
 
+from typing import Literal
+
 
 class LoupeError(Exception):
     """Base for errors that carry a message safe to show to the caller."""
@@ -13,8 +15,19 @@ class InvalidQuery(LoupeError):
     """The request cannot be turned into a query (bad filter value, page out of range...)."""
 
 
+InvalidImageKind = Literal["unsupported_format", "too_large", "not_an_image", "corrupt", "invalid"]
+
+
 class InvalidImage(LoupeError):
-    """An uploaded or scanned file is not a decodable, allowed image."""
+    """An uploaded or scanned file is not a decodable, allowed image.
+
+    `kind` lets callers count or map failures (the indexer's report, a 413 vs a 415)
+    without parsing the message, whose wording is for people.
+    """
+
+    def __init__(self, message: str, kind: InvalidImageKind = "invalid") -> None:
+        super().__init__(message)
+        self.kind: InvalidImageKind = kind
 
 
 class BackendUnavailable(LoupeError):

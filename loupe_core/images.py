@@ -43,21 +43,22 @@ def open_image(source: bytes | Path, max_pixels: int) -> DecodedImage:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(stream)
             if image.format not in SUPPORTED_FORMATS:
-                raise InvalidImage(f"unsupported image format {image.format or 'unknown'}")
+                raise InvalidImage(f"unsupported image format {image.format or 'unknown'}", "unsupported_format")
             width, height = image.size
             if width * height > max_pixels:
                 raise InvalidImage(
-                    f"image is {width}x{height} = {width * height} pixels, over the limit of {max_pixels}"
+                    f"image is {width}x{height} = {width * height} pixels, over the limit of {max_pixels}",
+                    "too_large",
                 )
             image.load()
     except InvalidImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise InvalidImage(f"decompression bomb refused: {exc}") from exc
+        raise InvalidImage(f"decompression bomb refused: {exc}", "too_large") from exc
     except UnidentifiedImageError as exc:
-        raise InvalidImage("not a recognised image file") from exc
+        raise InvalidImage("not a recognised image file", "not_an_image") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise InvalidImage(f"corrupt or truncated image: {exc}") from exc
+        raise InvalidImage(f"corrupt or truncated image: {exc}", "corrupt") from exc
     file_type = FILE_TYPES[image.format]
     try:
         upright = ImageOps.exif_transpose(image) or image

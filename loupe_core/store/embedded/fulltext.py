@@ -2,7 +2,8 @@
 
 User text is never passed to FTS5 syntax: it is split into word tokens, each quoted. Typo
 tolerance mirrors OpenSearch's `fuzziness: AUTO` (0 edits up to 2 chars, 1 up to 5, else 2,
-transpositions count once) by expanding each token with indexed terms within that distance.
+transpositions count once, the first character must match as with `prefix_length: 1`) by
+expanding each token with indexed terms within that distance.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rapidfuzz.distance import OSA
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TOKENS = 32
 MAX_VARIANTS = 8
+FUZZY_PREFIX_LENGTH = 1
 HIGHLIGHT_OPEN = "\ue000"
 HIGHLIGHT_CLOSE = "\ue001"
 
@@ -39,8 +41,10 @@ def typo_variants(token: str, vocabulary: Sequence[str]) -> list[str]:
     edits = allowed_edits(token)
     if not edits or not vocabulary:
         return []
-    matches = process.extract(token, vocabulary, scorer=OSA.distance, score_cutoff=edits, limit=MAX_VARIANTS)
-    return [term for term, _distance, _index in matches if term != token]
+    prefix = token[:FUZZY_PREFIX_LENGTH]
+    matches = process.extract(token, vocabulary, scorer=OSA.distance, score_cutoff=edits, limit=None)
+    variants = [term for term, _distance, _index in matches if term != token and term.startswith(prefix)]
+    return variants[:MAX_VARIANTS]
 
 
 def match_expression(text: str, vocabulary: Sequence[str]) -> str | None:

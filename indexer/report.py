@@ -1,0 +1,88 @@
+"""What an index run did, as data the CLI prints and `--report` writes as JSON lines.
+
+Paths are kept as display text: a file name that is not valid UTF-8 (Linux allows any bytes)
+is shown with `\\xNN` escapes, so the report itself is always valid UTF-8 JSON and the
+offending bytes stay recognisable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Reason(StrEnum):
+    """Why a file was not indexed; stable codes that scripts can count on."""
+
+    unsupported = "unsupported"
+    bad_filename = "bad_filename"
+    bad_metadata = "bad_metadata"
+    duplicate_id = "duplicate_id"
+    missing_file = "missing_file"
+    unreadable = "unreadable"
+    empty = "empty"
+    not_an_image = "not_an_image"
+    unsupported_format = "unsupported_format"
+    corrupt = "corrupt"
+    too_large = "too_large"
+    invalid_image = "invalid_image"
+    encode_failed = "encode_failed"
+    write_failed = "write_failed"
+
+
+def display_path(path: Path | str) -> str:
+    """The path as valid UTF-8 text; undecodable bytes become `\\xNN` escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+@dataclass(frozen=True)
+class IndexProblem:
+    """One file that was not indexed: `reason` is the stable code, `detail` the human explanation."""
+
+    path: str
+    reason: Reason
+    detail: str
+
+    @classmethod
+    def of(cls, path: Path | str, reason: Reason, detail: str) -> IndexProblem:
+        return cls(display_path(path), reason, detail)
+
+    def as_json(self) -> str:
+        return json.dumps({"path": self.path, "reason": self.reason.value, "detail": self.detail}, ensure_ascii=False)
+
+
+@dataclass
+class IndexReport:
+    """Counts and per-file problems of one run.
+
+    `skipped` holds files that are not images Loupe indexes (a .pdf next to the photos): they
+    are reported but are not failures, so `--strict` does not trip on them.
+    """
+
+    indexed: int = 0
+    unchanged: int = 0
+    failed: list[IndexProblem] = field(default_factory=list)
+    skipped: list[IndexProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    strict: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """Non-zero only for a strict run with failures: by default a partly bad folder still indexes."""
+        return 1 if self.strict and self.failed else 0
+
+    def summary(self) -> str:
+        return (
+            f"indexed {self.indexed}, unchanged {self.unchanged}, "
+            f"failed {len(self.failed)}, skipped {len(self.skipped)}"
+        )
+
+
+def write_error_report(report: IndexReport, destination: Path) -> None:
+    """One JSON object per line, failures first; written whole, even when empty, so a stale file never lingers."""
+    lines = [problem.as_json() + "\n" for problem in (*report.failed, *report.skipped)]
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_text("".join(lines), encoding="utf-8")
