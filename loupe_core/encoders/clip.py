@@ -7,6 +7,7 @@ otherwise build a randomly initialised model with only a warning, which must nev
 
 from __future__ import annotations
 
+import posixpath
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,6 +24,32 @@ LOCAL_DIR = "local-dir:"
 WEIGHT_FILES = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin", "open_clip_model.bin")
 
 Embeddings = npt.NDArray[np.float32]
+
+
+def cached_pretrained_weights(arch: str, tag: str) -> tuple[str, dict[str, Any]]:
+    """The local path of `arch:tag` weights from the Hugging Face cache, without any network call.
+
+    open_clip would try the hub first and, offline, spend about a minute in retries before failing.
+    """
+    import open_clip
+    from huggingface_hub import try_to_load_from_cache
+
+    cfg = open_clip.get_pretrained_cfg(arch, tag)
+    if not cfg:
+        raise EncoderUnavailable(f"open_clip knows no pretrained tag {tag!r} for {arch!r}")
+    if cfg.get("file"):
+        return str(cfg["file"]), cfg
+    # open_clip's convention: "org/model/filename" or "org/model/" for its default file names.
+    repo, filename = posixpath.split(str(cfg.get("hf_hub", "")))
+    names = [filename] if filename else ["open_clip_model.safetensors", "open_clip_pytorch_model.bin"]
+    for name in names:
+        found = try_to_load_from_cache(repo_id=repo, filename=name)
+        if isinstance(found, str):
+            return found, cfg
+    raise EncoderUnavailable(
+        f"weights for {arch}:{tag} are not in the local model cache and downloads are disabled; "
+        "set LOUPE_ALLOW_MODEL_DOWNLOADS=true to fetch them, or LOUPE_CLIP_MODEL=local-dir:/path"
+    )
 
 
 def parse_clip_spec(spec: str) -> tuple[str, str | None]:
@@ -43,9 +70,10 @@ def parse_clip_spec(spec: str) -> tuple[str, str | None]:
 class ClipEncoder:
     """Encodes images and short texts into one shared, L2-normalised space."""
 
-    def __init__(self, spec: str, device: str) -> None:
+    def __init__(self, spec: str, device: str, allow_downloads: bool = False) -> None:
         self.spec = spec
         self.device = device
+        self.allow_downloads = allow_downloads
         self._lock = threading.Lock()
         self._model: Any = None
         self._preprocess: Callable[[Image.Image], torch.Tensor] | None = None
@@ -62,9 +90,13 @@ class ClipEncoder:
             import open_clip
 
             model_name, pretrained = parse_clip_spec(self.spec)
+            options: dict[str, Any] = {}
+            if pretrained and not self.allow_downloads:
+                pretrained, cfg = cached_pretrained_weights(model_name, pretrained)
+                options = {k: cfg[v] for k, v in (("image_mean", "mean"), ("image_std", "std")) if cfg.get(v)}
             try:
                 model, _, preprocess = open_clip.create_model_and_transforms(
-                    model_name, pretrained=pretrained, device=self.device
+                    model_name, pretrained=pretrained, device=self.device, **options
                 )
                 tokenizer = open_clip.get_tokenizer(model_name)
             except Exception as exc:  # open_clip raises RuntimeError/OSError/ValueError for missing weights

@@ -22,7 +22,8 @@ E = TypeVar("E", ClipEncoder, SentenceEncoder)
 class Encoders:
     """The encoders one process uses; `clip()`/`text()` give None when disabled or unloadable."""
 
-    def __init__(self, clip_spec: str, text_spec: str, device: str) -> None:
+    def __init__(self, clip_spec: str, text_spec: str, device: str, allow_downloads: bool = False) -> None:
+        self.allow_downloads = allow_downloads
         self.clip_spec = clip_spec
         self.text_spec = text_spec
         self.device = device
@@ -32,7 +33,9 @@ class Encoders:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Encoders:
-        return cls(settings.clip_model, settings.text_model, resolve_device(settings.device))
+        return cls(
+            settings.clip_model, settings.text_model, resolve_device(settings.device), settings.allow_model_downloads
+        )
 
     def _load(self, kind: str, spec: str, factory: Callable[[str, str], E], env: str) -> E | None:
         with self._lock:
@@ -52,7 +55,12 @@ class Encoders:
             return loaded
 
     def clip(self) -> ClipEncoder | None:
-        return self._load("clip", self.clip_spec, ClipEncoder, "LOUPE_CLIP_MODEL")
+        return self._load(
+            "clip",
+            self.clip_spec,
+            lambda spec, device: ClipEncoder(spec, device, self.allow_downloads),
+            "LOUPE_CLIP_MODEL",
+        )
 
     def text(self) -> SentenceEncoder | None:
         return self._load("text", self.text_spec, SentenceEncoder, "LOUPE_TEXT_MODEL")

@@ -123,7 +123,7 @@ FILLER_TAXONOMY = {
 
 
 def _category(asset: dict[str, object]) -> str:
-    return str(list(asset["taxonomy"])[0]).split("/")[0]  # type: ignore[call-overload]
+    return str(next(iter(asset["taxonomy"]))).split("/")[0]  # type: ignore[call-overload]
 
 
 def build_library(filler: int = 40, seed: int = 7) -> tuple[list[Asset], dict[str, np.ndarray]]:

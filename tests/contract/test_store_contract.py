@@ -181,8 +181,6 @@ def test_hybrid_fuses_keyword_and_vector_lists(store: AssetStore, library: Libra
 
 
 def test_semantic_text_vector_field(store: AssetStore, library: Library) -> None:
-    rng = np.random.default_rng(7)
-    _ = rng
     target = next(a for a in library[0] if a.id == "coffee-1")
     got = run(store, mode=SearchMode.semantic, vectors={VectorField.text: target.text_vector}, knn_k=3, size=3)
     assert got == exact_neighbours(library[0], np.asarray(target.text_vector), 3, field="text_vector")

@@ -1,0 +1,63 @@
+"""Decides what a file whose content hash matches the stored asset still needs.
+
+The stored record is compared with the one this run would write, minus what legitimately
+differs between runs (`indexed_at`, the vectors). Content-derived fields are taken from the
+stored record: same sha256, same pixels. So an edited sidecar re-indexes without decoding the
+image, and a run where nothing changed writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from indexer.encode import metadata_text
+from loupe_core.schema import Asset
+
+VOLATILE_FIELDS = frozenset({"indexed_at", "image_vector", "text_vector"})
+
+
+class Action(StrEnum):
+    unchanged = "unchanged"
+    refresh = "refresh"
+    """Only descriptive fields changed: reuse content facts and the image vector, re-embed the text."""
+    derive = "derive"
+    """Decode and derive everything again."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    asset: Asset | None = None
+    """For `refresh`: the updated asset, without a text vector yet."""
+
+
+def _comparable(asset: Asset) -> dict[str, Any]:
+    return asset.model_dump(exclude=set(VOLATILE_FIELDS))
+
+
+def decide(
+    stored: Asset,
+    proposed: dict[str, Any],
+    thumbnails_dir: Path,
+    images_available: Callable[[], bool],
+    text_available: Callable[[], bool],
+) -> Decision:
+    """What to do with a file whose sha256 equals `stored.sha256`.
+
+    `proposed` holds the descriptive fields this run computed; raises pydantic's
+    ValidationError when they do not make a valid asset. The `*_available` callables load a
+    model, so they are only asked when a stored vector is missing (an earlier run without it).
+    """
+    if not stored.thumbnail or not (thumbnails_dir / stored.thumbnail).is_file():
+        return Decision(Action.derive)
+    if stored.image_vector is None and images_available():
+        return Decision(Action.derive)
+    updated = Asset.model_validate({**stored.model_dump(), **proposed})
+    text_missing = stored.text_vector is None and bool(metadata_text(updated)) and text_available()
+    if _comparable(updated) == _comparable(stored) and not text_missing:
+        return Decision(Action.unchanged)
+    return Decision(Action.refresh, updated.model_copy(update={"text_vector": None}))

@@ -1,0 +1,117 @@
+"""Adds image and text embeddings to assets being built, in batches.
+
+Models load on first use, so a re-run where nothing changed never loads CLIP. A missing model
+is announced once and the asset is indexed without that vector; a batch the model chokes on
+is retried image by image, so one bad image cannot cost its neighbours their vectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
+
+from PIL import Image
+
+from indexer.report import IndexProblem, Reason
+from loupe_core.encoders.clip import ClipEncoder, Embeddings
+from loupe_core.encoders.registry import Encoders
+from loupe_core.encoders.text import SentenceEncoder
+from loupe_core.schema import Asset
+
+T = TypeVar("T")
+
+
+@dataclass
+class Draft:
+    """An asset on its way to the store.
+
+    `pixels` is None when the image vector is kept from the stored asset (only metadata
+    changed); the text vector is always recomputed because it is made of the metadata.
+    """
+
+    path: Path
+    asset: Asset
+    pixels: Image.Image | None = None
+
+
+def metadata_text(asset: Asset) -> str:
+    """What the text embedding describes: title, description and tags, the fields people write."""
+    return "\n".join(part for part in (asset.title, asset.description, ", ".join(asset.tags)) if part)
+
+
+class Embedder:
+    """Batches drafts through the configured encoders, degrading to "no vector" when one is missing."""
+
+    def __init__(self, encoders: Encoders, batch_size: int, warn: Callable[[str], None]) -> None:
+        self._encoders = encoders
+        self._batch_size = batch_size
+        self._warn = warn
+
+    @cached_property
+    def clip(self) -> ClipEncoder | None:
+        """Loaded on first access; warns once when unavailable."""
+        encoder = self._encoders.clip()
+        if encoder is None:
+            self._warn(f"indexing without image vectors: {self._encoders.problems.get('clip', 'no CLIP model')}")
+        return encoder
+
+    @cached_property
+    def text(self) -> SentenceEncoder | None:
+        """Loaded on first access; warns once when unavailable."""
+        encoder = self._encoders.text()
+        if encoder is None:
+            self._warn(f"indexing without text vectors: {self._encoders.problems.get('text', 'no text model')}")
+        return encoder
+
+    def embed(self, drafts: Sequence[Draft]) -> tuple[list[Draft], list[IndexProblem]]:
+        """Fill in vectors in place; returns the complete drafts and a problem for each one that failed."""
+        failures: dict[int, IndexProblem] = {}
+        with_pixels = {i: d.pixels for i, d in enumerate(drafts) if d.pixels is not None}
+        if with_pixels and self.clip is not None:
+            vectors = self._batched(self.clip.encode_images, list(with_pixels.values()))
+            self._apply(drafts, failures, "image_vector", zip(with_pixels, vectors, strict=True))
+        texts = {i: metadata_text(d.asset) for i, d in enumerate(drafts) if i not in failures}
+        texts = {i: text for i, text in texts.items() if text}
+        if texts and self.text is not None:
+            vectors = self._batched(self.text.encode_texts, list(texts.values()))
+            self._apply(drafts, failures, "text_vector", zip(texts, vectors, strict=True))
+        for draft in drafts:
+            draft.pixels = None  # release pixels as soon as they are embedded
+        return [d for i, d in enumerate(drafts) if i not in failures], list(failures.values())
+
+    @staticmethod
+    def _apply(
+        drafts: Sequence[Draft],
+        failures: dict[int, IndexProblem],
+        name: str,
+        results: Iterable[tuple[int, list[float] | str]],
+    ) -> None:
+        for i, vector in results:
+            if isinstance(vector, str):
+                failures[i] = IndexProblem.of(drafts[i].path, Reason.encode_failed, f"{name}: {vector}")
+            else:
+                drafts[i].asset = drafts[i].asset.model_copy(update={name: vector})
+
+    def _batched(self, encode: Callable[[list[T]], Embeddings], items: list[T]) -> list[list[float] | str]:
+        """One vector per item, or the error message for an item the model could not encode."""
+        results: list[list[float] | str] = []
+        for start in range(0, len(items), self._batch_size):
+            batch = items[start : start + self._batch_size]
+            try:
+                results.extend(row.tolist() for row in encode(batch))
+            except Exception:  # torch/PIL raise many types; isolate the culprit below
+                results.extend(_one_by_one(encode, batch))
+        return results
+
+
+def _one_by_one(encode: Callable[[list[T]], Embeddings], batch: list[T]) -> list[list[float] | str]:
+    results: list[list[float] | str] = []
+    for item in batch:
+        try:
+            results.append(encode([item])[0].tolist())
+        except Exception as exc:  # reported per file, never raised: the rest of the run goes on
+            results.append(f"{type(exc).__name__}: {exc}")
+    return results

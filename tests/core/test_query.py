@@ -1,0 +1,63 @@
+"""The query model validates and normalises what callers send, before any backend sees it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from loupe_core.query import Filters, Query, SearchMode, VectorField
+from loupe_core.store.fusion import reciprocal_rank_fusion
+
+
+def test_defaults_are_hybrid_first_page() -> None:
+    query = Query()
+    assert (query.mode, query.page, query.offset, query.uses_keyword, query.uses_vectors) == (
+        SearchMode.hybrid,
+        1,
+        0,
+        False,
+        False,
+    )
+
+
+def test_text_is_stripped_of_control_characters() -> None:
+    assert Query(text=" cat\x00\x1b[31m  dog\n").text == "cat [31m dog"
+
+
+def test_keyword_and_vector_use_depend_on_mode() -> None:
+    vectors = {VectorField.image: [1.0, 0.0]}
+    assert Query(text="cat", mode=SearchMode.semantic, vectors=vectors).uses_keyword is False
+    assert Query(text="cat", mode=SearchMode.keyword, vectors=vectors).uses_vectors is False
+    hybrid = Query(text="cat", vectors=vectors)
+    assert hybrid.uses_keyword and hybrid.uses_vectors
+
+
+def test_vector_k_covers_the_requested_page() -> None:
+    assert Query(knn_k=10, page=3, size=24).vector_k == 72
+    assert Query(knn_k=100, page=1, size=24).vector_k == 100
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"page": 0}, {"size": -1}, {"text": "x" * 1001}, {"mode": "fuzzy"}, {"unknown": 1}],
+)
+def test_invalid_queries_are_rejected(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        Query(**kwargs)  # type: ignore[arg-type]
+
+
+def test_filters_normalise_taxonomy_and_check_date_order() -> None:
+    assert Filters(taxonomy=(" Food / Fruit ", "")).taxonomy == ("Food/Fruit",)
+    with pytest.raises(ValidationError):
+        Filters(created_from=date(2025, 2, 1), created_to=date(2025, 1, 1))
+
+
+def test_rrf_sums_reciprocal_ranks_and_breaks_ties_by_id() -> None:
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["c", "b", "d"]], k=60)
+    scores = dict(fused)
+    assert scores["b"] == pytest.approx(2 / 62)
+    assert scores["c"] == pytest.approx(1 / 63 + 1 / 61)
+    assert [doc for doc, _ in fused] == ["c", "b", "a", "d"]
+    assert reciprocal_rank_fusion([["y"], ["x"]]) == [("x", 1 / 61), ("y", 1 / 61)]

@@ -1,0 +1,43 @@
+"""The web application: the JSON API plus HTML pages and static files, in one ASGI app.
+
+`loupe serve` runs this factory, so one process on one port serves `/api/*` and the pages,
+which share the API's services (store, encoders, search) instead of calling it over HTTP.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from loupe_core.encoders.registry import Encoders
+from loupe_core.settings import Settings
+from loupe_core.store.base import AssetStore
+from search_api.app import create_app as create_api_app
+from web import routes
+from web.errors import install_page_not_found
+
+WEB_DIR = Path(__file__).resolve().parent
+
+
+def build_templates() -> Jinja2Templates:
+    """Autoescape everything; StrictUndefined turns a misspelt variable into a test failure
+    instead of an empty string on the page."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(WEB_DIR / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return Jinja2Templates(env=env)
+
+
+def create_app(settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None) -> FastAPI:
+    app = create_api_app(settings, store=store, encoders=encoders)
+    app.state.templates = build_templates()
+    app.include_router(routes.router)
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    install_page_not_found(app)
+    return app
