@@ -6,11 +6,13 @@ explicitly, so tests pass their own instance instead of touching the process env
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +53,16 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     max_page_size: int = Field(default=100, ge=1, le=1000)
 
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs session cookies; when unset a random key is generated once into DATA_DIR/secret_key.",
+    )
+    trusted_user_header: str | None = Field(
+        default=None,
+        description="Header set by an SSO proxy naming the user (e.g. X-Forwarded-User); off unless set.",
+    )
+    login_attempts_per_minute: int = Field(default=10, ge=1)
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -66,6 +78,25 @@ class Settings(BaseSettings):
     @property
     def thumbnails_dir(self) -> Path:
         return self.data_dir / "thumbnails"
+
+    @property
+    def accounts_db_path(self) -> Path:
+        return self.data_dir / "accounts.sqlite3"
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one generated once per data dir (file mode 0600)."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
 
 
 @lru_cache(maxsize=1)

@@ -37,7 +37,7 @@ def test_local_dir_without_weights_is_refused(tmp_path: Path, tiny_clip_dir: Pat
     (tmp_path / "open_clip_config.json").write_text((tiny_clip_dir / "open_clip_config.json").read_text())
     with pytest.raises(EncoderUnavailable, match="no weights file"):
         parse_clip_spec(f"local-dir:{tmp_path}")
-    with pytest.raises(EncoderUnavailable, match="no open_clip_config.json"):
+    with pytest.raises(EncoderUnavailable, match=r"no open_clip_config\.json"):
         parse_clip_spec(f"local-dir:{tmp_path / 'missing'}")
 
 
