@@ -1,0 +1,1 @@
+"""Search analytics: a non-blocking search/click log and the reports analysts read from it."""

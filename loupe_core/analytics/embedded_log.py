@@ -1,0 +1,190 @@
+"""The search log in SQLite (a sibling file of the asset store), and the analyst reports over it.
+
+Queries are grouped by their normalised text (lower case, single spaces); browsing without
+text counts towards searches per day but not towards query reports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from loupe_core.analytics.events import ClickEvent, Event, SearchEvent
+from loupe_core.analytics.reports import (
+    DayCount,
+    PopularAsset,
+    QueryStats,
+    ZeroResultQuery,
+    ZeroResultReport,
+    normalise_query,
+)
+from loupe_core.store.embedded.connection import ConnectionPool
+
+DDL = [
+    """CREATE TABLE IF NOT EXISTS searches (
+  query_id TEXT PRIMARY KEY, ts TEXT NOT NULL, day TEXT NOT NULL, user_query TEXT NOT NULL, norm TEXT NOT NULL,
+  mode TEXT NOT NULL, result_count INTEGER NOT NULL, latency_ms REAL NOT NULL, user_id TEXT NOT NULL,
+  groups TEXT NOT NULL, session_id TEXT NOT NULL, page INTEGER NOT NULL, filters TEXT NOT NULL,
+  rescued INTEGER NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS searches_day ON searches(day)",
+    "CREATE INDEX IF NOT EXISTS searches_norm ON searches(norm, day)",
+    """CREATE TABLE IF NOT EXISTS clicks (
+  id INTEGER PRIMARY KEY, query_id TEXT NOT NULL, ts TEXT NOT NULL, day TEXT NOT NULL, asset_id TEXT NOT NULL,
+  position INTEGER NOT NULL, user_id TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS clicks_query ON clicks(query_id)",
+    "CREATE INDEX IF NOT EXISTS clicks_asset ON clicks(asset_id, day)",
+]
+
+
+class EmbeddedSearchLog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._pool = ConnectionPool(path)
+        with self._pool.write() as conn:
+            for statement in DDL:
+                conn.execute(statement)
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def write(self, events: Sequence[Event]) -> None:
+        searches = [e for e in events if isinstance(e, SearchEvent)]
+        clicks = [e for e in events if isinstance(e, ClickEvent)]
+        with self._pool.write() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO searches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        e.query_id,
+                        e.timestamp.isoformat(),
+                        e.timestamp.date().isoformat(),
+                        e.user_query,
+                        normalise_query(e.user_query),
+                        e.mode,
+                        e.result_count,
+                        e.latency_ms,
+                        e.user_id,
+                        json.dumps(sorted(e.groups)),
+                        e.session_id,
+                        e.page,
+                        json.dumps(e.filters, default=str),
+                        int(e.rescued),
+                    )
+                    for e in searches
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO clicks(query_id, ts, day, asset_id, position, user_id) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        e.query_id,
+                        e.timestamp.isoformat(),
+                        e.timestamp.date().isoformat(),
+                        e.asset_id,
+                        e.position,
+                        e.user_id,
+                    )
+                    for e in clicks
+                ],
+            )
+
+    def counts(self) -> tuple[int, int]:
+        conn = self._pool.get()
+        return (
+            int(conn.execute("SELECT count(*) FROM searches").fetchone()[0]),
+            int(conn.execute("SELECT count(*) FROM clicks").fetchone()[0]),
+        )
+
+    # -- reports ----------------------------------------------------------------------------
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return list(self._pool.get().execute(sql, params))
+
+    def zero_results(self, since: date, until: date, limit: int = 50) -> ZeroResultReport:
+        window = (since.isoformat(), until.isoformat())
+        base = "FROM searches WHERE result_count = 0 AND norm != '' AND page = 1 AND day BETWEEN ? AND ?"
+        rows = self._rows(
+            f"SELECT norm, count(*), count(DISTINCT user_id), max(ts), sum(rescued) {base} "
+            "GROUP BY norm ORDER BY count(*) DESC, norm ASC LIMIT ?",
+            (*window, limit),
+        )
+        queries: list[ZeroResultQuery] = []
+        for norm, count, users, last_seen, rescued in rows:
+            groups: dict[str, int] = {}
+            for (raw,) in self._rows(f"SELECT groups {base} AND norm = ?", (*window, norm)):
+                for group in json.loads(raw):
+                    groups[group] = groups.get(group, 0) + 1
+            queries.append(
+                ZeroResultQuery(
+                    query=norm,
+                    searches=count,
+                    users=users,
+                    groups=dict(sorted(groups.items())),
+                    last_seen=datetime.fromisoformat(last_seen),
+                    rescued_searches=int(rescued or 0),
+                )
+            )
+        per_day = dict(self._rows(f"SELECT day, count(*) {base} GROUP BY day", window))
+        total = int(self._rows(f"SELECT count(*) {base}", window)[0][0])
+        searches = int(
+            self._rows("SELECT count(*) FROM searches WHERE norm != '' AND page = 1 AND day BETWEEN ? AND ?", window)[
+                0
+            ][0]
+        )
+        return ZeroResultReport(
+            since=since,
+            until=until,
+            zero_result_searches=total,
+            searches=searches,
+            queries=queries,
+            trend=_fill_days(per_day, since, until),
+        )
+
+    def top_queries(self, since: date, until: date, limit: int = 50, no_clicks_only: bool = False) -> list[QueryStats]:
+        having = "HAVING clicks = 0 AND sum(s.result_count > 0) > 0" if no_clicks_only else ""
+        rows = self._rows(
+            "SELECT s.norm, count(DISTINCT s.query_id) AS searches, sum(s.result_count = 0), "
+            "count(DISTINCT c.query_id) AS clicked, count(c.id) AS clicks, avg(c.position) "
+            "FROM searches s LEFT JOIN clicks c ON c.query_id = s.query_id "
+            "WHERE s.norm != '' AND s.page = 1 AND s.day BETWEEN ? AND ? "
+            f"GROUP BY s.norm {having} ORDER BY searches DESC, s.norm ASC LIMIT ?",
+            (since.isoformat(), until.isoformat(), limit),
+        )
+        return [
+            QueryStats(
+                query=norm,
+                searches=searches,
+                zero_results=int(zero or 0),
+                clicks=clicks,
+                click_through_rate=round(clicked / searches, 4) if searches else 0.0,
+                mean_click_position=round(float(mean), 2) if mean is not None else None,
+            )
+            for norm, searches, zero, clicked, clicks, mean in rows
+        ]
+
+    def searches_per_day(self, since: date, until: date) -> list[DayCount]:
+        rows = dict(
+            self._rows(
+                "SELECT day, count(*) FROM searches WHERE page = 1 AND day BETWEEN ? AND ? GROUP BY day",
+                (since.isoformat(), until.isoformat()),
+            )
+        )
+        return _fill_days(rows, since, until)
+
+    def popular_assets(self, since: date, until: date, limit: int = 200) -> list[PopularAsset]:
+        rows = self._rows(
+            "SELECT asset_id, count(*), count(DISTINCT user_id) FROM clicks WHERE day BETWEEN ? AND ? "
+            "GROUP BY asset_id ORDER BY count(*) DESC, asset_id ASC LIMIT ?",
+            (since.isoformat(), until.isoformat(), limit),
+        )
+        return [PopularAsset(asset_id=a, clicks=c, users=u) for a, c, u in rows]
+
+
+def _fill_days(counts: dict[str, int], since: date, until: date) -> list[DayCount]:
+    days = (until - since).days + 1
+    return [
+        DayCount(day=d, count=int(counts.get(d.isoformat(), 0)))
+        for d in (since + timedelta(days=i) for i in range(max(days, 0)))
+    ]

@@ -1,0 +1,50 @@
+"""Report types shared by every search-log backend (and rendered as JSON, CSV and charts)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+
+def normalise_query(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class DayCount(BaseModel):
+    day: date
+    count: int
+
+
+class ZeroResultQuery(BaseModel):
+    query: str
+    searches: int
+    users: int
+    groups: dict[str, int]
+    last_seen: datetime
+    rescued_searches: int
+    closest_terms: list[str] = []
+
+
+class ZeroResultReport(BaseModel):
+    since: date
+    until: date
+    searches: int
+    zero_result_searches: int
+    queries: list[ZeroResultQuery]
+    trend: list[DayCount]
+
+
+class QueryStats(BaseModel):
+    query: str
+    searches: int
+    zero_results: int
+    clicks: int
+    click_through_rate: float
+    mean_click_position: float | None
+
+
+class PopularAsset(BaseModel):
+    asset_id: str
+    clicks: int
+    users: int
