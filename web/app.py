@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from loupe_core.encoders.registry import Encoders
-from loupe_core.settings import Settings
+from loupe_core.settings import Settings, get_settings
 from loupe_core.store.base import AssetStore
 from search_api.app import create_app as create_api_app
 from web import routes
@@ -34,8 +34,11 @@ def build_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def create_app(settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None) -> FastAPI:
-    app = create_api_app(settings, store=store, encoders=encoders)
+def create_app(
+    settings: Settings | None = None, store: AssetStore | None = None, encoders: Encoders | None = None
+) -> FastAPI:
+    """uvicorn's `factory=True` calls this with no arguments: settings then come from `LOUPE_*`."""
+    app = create_api_app(settings or get_settings(), store=store, encoders=encoders)
     app.state.templates = build_templates()
     app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from inspect import isawaitable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -87,13 +88,16 @@ class PageRoute(APIRoute):
 
 def install_page_not_found(app: FastAPI) -> None:
     """Unknown URLs that a browser opens get a 404 page; API paths and other clients keep JSON."""
-    api_handler: Callable[[Request, Exception], Awaitable[Response]] = app.exception_handlers[StarletteHTTPException]
+    api_handler: Callable[[Request, Any], Response | Awaitable[Response]] = app.exception_handlers[
+        StarletteHTTPException
+    ]
 
     async def http_error(request: Request, exc: Exception) -> Response:
         missing = isinstance(exc, StarletteHTTPException) and exc.status_code == 404
         browser = "text/html" in request.headers.get("accept", "")
         if missing and browser and not request.url.path.startswith("/api/"):
             return error_page(request, 404, [f"Nothing lives at {request.url.path}."])
-        return await api_handler(request, exc)
+        response = api_handler(request, exc)
+        return await response if isawaitable(response) else response
 
     app.add_exception_handler(StarletteHTTPException, http_error)

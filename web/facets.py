@@ -99,7 +99,7 @@ def _toggled(active: list[str], value: str, param: FilterParam) -> list[str]:
     would change nothing: a taxonomy pick replaces its ancestors and descendants (drill down/up)."""
     if value in active:
         return [v for v in active if v != value]
-    if param.field == "taxonomy":
+    if param.attribute == "taxonomy":
         return [v for v in active if not _same_branch(v, value)] + [value]
     return [*active, value]
 

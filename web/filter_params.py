@@ -24,14 +24,14 @@ LICENSE_LABELS: Mapping[str, str] = {
 class FilterParam:
     name: str
     """The query-string parameter."""
-    field: str
-    """The attribute of `Filters` it fills."""
+    attribute: str
+    """The field of `Filters` it fills."""
     label: str
     value_labels: Mapping[str, str] = field(default_factory=dict)
 
     def active(self, filters: Filters) -> list[str]:
         """The validated values (taxonomy paths normalized, dates ISO), not the raw query string."""
-        value = getattr(filters, self.field)
+        value = getattr(filters, self.attribute)
         values = value if isinstance(value, tuple) else (value,) if value is not None else ()
         return [str(v) for v in values]
 
