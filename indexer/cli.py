@@ -14,14 +14,14 @@ from pathlib import Path
 from indexer.pipeline import run_index
 from indexer.report import IndexProblem, IndexReport
 from loupe_core.errors import LoupeError
-from loupe_core.settings import Settings, get_settings
+from loupe_core.settings import Settings
 
 LISTED_PER_KIND = 50
 """Beyond this many, the console shows a count and `--report` holds the full list."""
 
 
 def add_index_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    """Register `index`; the parsed namespace carries `handler`, to be called as `args.handler(args)`."""
+    """Register `index`; the parsed namespace carries `handler`, called as `args.handler(settings, args)`."""
     parser = subparsers.add_parser(
         "index",
         help="index a folder of images",
@@ -37,10 +37,10 @@ def add_index_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
     return parser
 
 
-def handle_index(args: argparse.Namespace, settings: Settings | None = None) -> int:
+def handle_index(settings: Settings, args: argparse.Namespace) -> int:
     try:
         report = run_index(
-            settings or get_settings(),
+            settings,
             args.path,
             args.manifest,
             strict=args.strict,

@@ -12,6 +12,7 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import ExifTags, Image
@@ -25,16 +26,17 @@ MANIFEST_COLUMNS = (
 DUPLICATE_SCALE = 0.6
 
 
-def _rgb(array: np.ndarray) -> Image.Image:
-    return Image.fromarray(array)
+def _sample(name: str) -> Any:
+    """A scikit-image sample by name (its loaders are untyped; the demo test loads every one)."""
+    return getattr(data, name)()
 
 
 def _silhouette() -> Image.Image:
-    return Image.fromarray(data.horse().astype(np.uint8) * 255)  # True is the white background
+    return Image.fromarray(_sample("horse").astype(np.uint8) * 255)  # True is the white background
 
 
 def _chelsea_web_export() -> Image.Image:
-    chelsea = _rgb(data.chelsea())
+    chelsea = Image.fromarray(_sample("chelsea"))
     size = (round(chelsea.width * DUPLICATE_SCALE), round(chelsea.height * DUPLICATE_SCALE))
     return chelsea.resize(size, Image.Resampling.LANCZOS)
 
@@ -72,7 +74,7 @@ class DemoAsset:
 # fmt: off
 DEMO_ASSETS: tuple[DemoAsset, ...] = (
     DemoAsset(
-        "animals/chelsea-the-cat.jpg", lambda: _rgb(data.chelsea()), "demo-chelsea",
+        "animals/chelsea-the-cat.jpg", lambda: Image.fromarray(_sample("chelsea")), "demo-chelsea",
         "Chelsea the cat, tabby portrait",
         "Close-up of Chelsea, a young tabby cat, looking to the side with her whiskers catching the light.",
         "cat; kitten; pet; tabby; whiskers", "Animals/Cats", "amara.okafor", "marketing; social",
@@ -85,7 +87,7 @@ DEMO_ASSETS: tuple[DemoAsset, ...] = (
         credit="Stefan van der Walt (CC0)", created_at="2024-03-02T11:05:00Z",
     ),
     DemoAsset(
-        "people/eileen-collins-portrait.jpg", lambda: _rgb(data.astronaut()), "demo-astronaut",
+        "people/eileen-collins-portrait.jpg", lambda: Image.fromarray(_sample("astronaut")), "demo-astronaut",
         "Astronaut Eileen Collins, official portrait",
         "NASA portrait of Eileen Collins, the first woman to pilot and command a Space Shuttle, "
         "in her launch suit with the US flag and a shuttle model behind her.",
@@ -93,7 +95,7 @@ DEMO_ASSETS: tuple[DemoAsset, ...] = (
         "chen.li", "editorial; science", credit="NASA (public domain)", created_at="1998-09-01T12:00:00Z",
     ),
     DemoAsset(
-        "food/espresso-on-wooden-table.jpg", lambda: _rgb(data.coffee()), "demo-coffee",
+        "food/espresso-on-wooden-table.jpg", lambda: Image.fromarray(_sample("coffee")), "demo-coffee",
         "Espresso cup on a wooden table",
         "A freshly pulled espresso in a white porcelain cup and saucer on a rough wooden café table.",
         "coffee; espresso; cup; café; breakfast", "Food/Drinks/Coffee", "amara.okafor", "marketing; brand",
@@ -101,36 +103,36 @@ DEMO_ASSETS: tuple[DemoAsset, ...] = (
         created_at="2013-02-20T08:30:00Z",
     ),
     DemoAsset(
-        "space/falcon9-dscovr-launch.jpg", lambda: _rgb(data.rocket()), "demo-rocket",
+        "space/falcon9-dscovr-launch.jpg", lambda: Image.fromarray(_sample("rocket")), "demo-rocket",
         "Falcon 9 lifting off with DSCOVR",
         "SpaceX Falcon 9 launching the DSCOVR space-weather satellite from Launch Complex 40, "
         "Cape Canaveral, at dusk.",
         "rocket; launch; Falcon 9; SpaceX; satellite", "Space/Rockets", "chen.li", "editorial; science",
         credit="SpaceX (public domain)", created_at="2015-02-11T23:03:00Z",
     ),
-    DemoAsset("inbox/IMG_0412.jpg", lambda: Image.fromarray(data.camera()), "demo-img-0412",
+    DemoAsset("inbox/IMG_0412.jpg", lambda: Image.fromarray(_sample("camera")), "demo-img-0412",
               owner="ben.hughes", groups="editorial", status="draft", save=_camera_upload),
     DemoAsset(
-        "collections/greek-coins-pompeii.tif", lambda: Image.fromarray(data.coins()), "demo-coins",
+        "collections/greek-coins-pompeii.tif", lambda: Image.fromarray(_sample("coins")), "demo-coins",
         "Greek coins from Pompeii", "Bronze and silver Greek coins excavated at Pompeii, photographed on grey felt.",
         "coins; archaeology; Pompeii; museum; bronze", "Culture/Archaeology; Objects/Coins", "dana.kowalski",
         "editorial", license_expires="2022-05-31", credit="Brooklyn Museum", created_at="2009-10-05T10:00:00Z",
     ),
     DemoAsset(
-        "space/moon-surface.jpg", lambda: Image.fromarray(data.moon()), "demo-moon",
+        "space/moon-surface.jpg", lambda: Image.fromarray(_sample("moon")), "demo-moon",
         "Surface of the Moon", "Low-contrast view of lunar craters and maria, taken through a telescope.",
         "moon; craters; lunar; telescope", "Science/Astronomy; Space/Moon", "chen.li", "science",
         credit="scikit-image sample data", created_at="2008-11-12T22:15:00Z",
     ),
     DemoAsset(
-        "science/hubble-extreme-deep-field.jpg", lambda: _rgb(data.hubble_deep_field()), "demo-hubble",
+        "science/hubble-extreme-deep-field.jpg", lambda: Image.fromarray(_sample("hubble_deep_field")), "demo-hubble",
         "Hubble eXtreme Deep Field",
         "Thousands of galaxies in the Hubble Space Telescope's farthest view of the universe.",
         "galaxies; deep field; Hubble; universe; stars", "Science/Astronomy; Space/Galaxies", "chen.li",
         "science; editorial", credit="NASA, ESA and the HUDF09 team", created_at="2012-09-25T15:00:00Z",
     ),
     DemoAsset(
-        "science/ihc-colonic-glands.webp", lambda: _rgb(data.immunohistochemistry()), "demo-ihc",
+        "science/ihc-colonic-glands.webp", lambda: Image.fromarray(_sample("immunohistochemistry")), "demo-ihc",
         "Immunohistochemistry stain of colonic glands",
         "FHL2 protein revealed with DAB (brown) and hematoxylin counterstain (blue) in colon tissue.",
         "microscopy; histology; stain; tissue; laboratory", "Science/Microscopy; Science/Biology/Histology",
@@ -138,21 +140,21 @@ DEMO_ASSETS: tuple[DemoAsset, ...] = (
         created_at="2014-04-08T14:00:00Z",
     ),
     DemoAsset(
-        "science/retina-fundus.jpg", lambda: _rgb(data.retina()), "demo-retina",
+        "science/retina-fundus.jpg", lambda: Image.fromarray(_sample("retina")), "demo-retina",
         "Fundus photograph of a healthy left eye",
         "Colour fundus photograph showing the optic disc, macula and retinal blood vessels.",
         "retina; eye; fundus; ophthalmology; medical", "Science/Medicine/Ophthalmology", "dana.kowalski",
         "science", credit="Mikael Häggström (CC0)", created_at="2014-01-20T09:00:00Z",
     ),
     DemoAsset(
-        "science/cell-in-saline.png", lambda: Image.fromarray(data.cell()), "demo-cell",
+        "science/cell-in-saline.png", lambda: Image.fromarray(_sample("cell")), "demo-cell",
         "Cell floating in saline, phase image",
         "Quantitative phase image of a single cell, retrieved from a digital hologram.",
         "cell; hologram; phase imaging; biology", "Science/Microscopy", "dana.kowalski", "science",
         credit="Paul Müller et al. (CC0)", created_at="2015-07-30T13:00:00Z",
     ),
     DemoAsset(
-        "documents/scanned-page.png", lambda: Image.fromarray(data.page()), "demo-page",
+        "documents/scanned-page.png", lambda: Image.fromarray(_sample("page")), "demo-page",
         "Scanned page of printed text", "Greyscale scan of a printed page with uneven lighting.",
         "scan; document; text; archive", "Documents/Scans", "ben.hughes", "editorial", status="archived",
         credit="scikit-image sample data", created_at="2010-03-03T10:00:00Z",
@@ -164,37 +166,37 @@ DEMO_ASSETS: tuple[DemoAsset, ...] = (
         "brand; marketing", credit="Andreas Preuss via Openclipart (CC0)", created_at="2011-11-11T11:00:00Z",
     ),
     DemoAsset(
-        "brand/scikit-image-logo.png", lambda: Image.fromarray(data.logo()), "demo-logo",
+        "brand/scikit-image-logo.png", lambda: Image.fromarray(_sample("logo")), "demo-logo",
         "scikit-image logo, transparent background", "Full-colour logo with an alpha channel, for light backgrounds.",
         "logo; brand; transparent", "Brand/Logos", "amara.okafor", "brand",
         credit="scikit-image team", created_at="2016-05-01T09:00:00Z",
     ),
     DemoAsset(
-        "brand/colour-wheel.png", lambda: _rgb(data.colorwheel()), "demo-colour-wheel",
+        "brand/colour-wheel.png", lambda: Image.fromarray(_sample("colorwheel")), "demo-colour-wheel",
         "Colour wheel", "Hue and saturation wheel used as the palette reference in brand guidelines.",
         "colour; palette; hue; design", "Graphics/Design; Brand/Guidelines", "amara.okafor", "brand",
         credit="scikit-image sample data", created_at="2016-05-02T09:00:00Z",
     ),
     DemoAsset(
-        "objects/wall-clock-motion-blur.gif", lambda: Image.fromarray(data.clock()), "demo-clock",
+        "objects/wall-clock-motion-blur.gif", lambda: Image.fromarray(_sample("clock")), "demo-clock",
         "Wall clock with motion blur", "A wall clock photographed while panning the camera sideways.",
         "clock; time; motion blur", "Objects/Clocks", "ben.hughes", "editorial",
         credit="Stefan van der Walt (public domain)", created_at="2011-08-19T17:45:00Z",
     ),
     DemoAsset(
-        "textures/brick-wall.jpg", lambda: Image.fromarray(data.brick()), "demo-brick",
+        "textures/brick-wall.jpg", lambda: Image.fromarray(_sample("brick")), "demo-brick",
         "Red brick wall texture", "Even, tileable brick wall for backgrounds.",
         "brick; wall; texture; background", "Textures/Architecture", "ben.hughes", "brand",
         credit="CC0Textures", created_at="2018-04-10T12:00:00Z",
     ),
     DemoAsset(
-        "textures/grass.jpg", lambda: Image.fromarray(data.grass()), "demo-grass",
+        "textures/grass.jpg", lambda: Image.fromarray(_sample("grass")), "demo-grass",
         "Grass texture", "Close-up of a lawn, useful as a natural background.",
         "grass; lawn; texture; nature; background", "Textures/Nature", "ben.hughes", "brand",
         credit="linolafett via DeviantArt (CC0)", created_at="2018-04-11T12:00:00Z",
     ),
     DemoAsset(
-        "transport/motorcycle-studio.jpg", lambda: _rgb(data.stereo_motorcycle()[0]), "demo-motorcycle",
+        "transport/motorcycle-studio.jpg", lambda: Image.fromarray(_sample("stereo_motorcycle")[0]), "demo-motorcycle",
         "Motorcycle in the studio", "A sport motorcycle photographed in a studio from its left side.",
         "motorcycle; motorbike; vehicle; studio", "Transport/Motorcycles", "chen.li", "marketing",
         credit="Middlebury College stereo dataset (Scharstein et al.)", created_at="2014-06-01T10:00:00Z",
@@ -204,7 +206,7 @@ DEMO_ASSETS: tuple[DemoAsset, ...] = (
 
 
 def build_demo_library(target: Path) -> Path:
-    """Write the images under `target` and `target/manifest.csv`; returns the manifest's path.
+    """Write the images under `target` and `target/manifest.csv`; returns `target`.
 
     Index it with `loupe index TARGET --manifest TARGET/manifest.csv`. Rebuilding writes the
     same bytes, so a re-index after a rebuild reports everything unchanged.
@@ -223,4 +225,4 @@ def build_demo_library(target: Path) -> Path:
         writer = csv.DictWriter(handle, fieldnames=MANIFEST_COLUMNS)
         writer.writeheader()
         writer.writerows(asset.row() for asset in DEMO_ASSETS)
-    return manifest
+    return target

@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from indexer.changes import Action, decide
+from indexer.changes import Action, Decision, decide
 from indexer.derive import content_hash, derive_image, exif_taken_at, file_modified_at
 from indexer.encode import Draft, Embedder
-from indexer.report import IndexProblem, IndexReport, Reason, write_error_report
+from indexer.report import IndexProblem, IndexReport, Reason, validation_detail, write_error_report
 from indexer.sources import Candidate, scan
 from indexer.write import write_drafts
 from loupe_core.encoders.registry import Encoders
@@ -61,51 +62,55 @@ class _IndexRun:
     def _fail(self, path: Path, reason: Reason, detail: str) -> None:
         self.report.failed.append(IndexProblem.of(path, reason, detail))
 
-    def _prepare(self, candidate: Candidate) -> Draft | None:
-        """A draft to embed and write, or None when the file is unchanged or failed (both recorded)."""
-        path = candidate.path
+    def _read(self, path: Path) -> tuple[bytes, datetime] | None:
         try:
-            data = path.read_bytes()
-            modified = file_modified_at(path)
+            data, modified = path.read_bytes(), file_modified_at(path)
         except OSError as exc:
             self._fail(path, Reason.unreadable, exc.strerror or str(exc))
             return None
         if not data:
             self._fail(path, Reason.empty, "the file is empty (0 bytes)")
             return None
+        return data, modified
+
+    def _decide(self, asset_id: str, fields: dict[str, Any]) -> Decision:
+        try:
+            stored = self.store.get(asset_id)
+        except AssetNotFound:  # deleted since the fingerprints were read: index it afresh
+            return Decision(Action.derive)
+        return decide(
+            stored,
+            fields,
+            self.settings.thumbnails_dir,
+            lambda: self.embedder.clip is not None,
+            lambda: self.embedder.text is not None,
+        )
+
+    def _prepare(self, candidate: Candidate) -> Draft | None:
+        """A draft to embed and write, or None when the file is unchanged or failed (both recorded)."""
+        path = candidate.path
+        read = self._read(path)
+        if read is None:
+            return None
+        data, modified = read
         sha256 = content_hash(data)
         fields = candidate.asset_fields(candidate.metadata.created_at or exif_taken_at(data) or modified)
         try:
             base = Asset.model_validate(fields)  # before any decoding: bad metadata costs nothing
         except ValidationError as exc:
-            detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            self._fail(path, Reason.bad_metadata, detail)
+            self._fail(path, Reason.bad_metadata, validation_detail(exc))
             return None
         if self.known.get(base.id) == sha256:
-            try:
-                stored = self.store.get(base.id)
-            except AssetNotFound:  # deleted since the fingerprints were read: index it afresh
-                pass
-            else:
-                decision = decide(
-                    stored,
-                    fields,
-                    self.settings.thumbnails_dir,
-                    lambda: self.embedder.clip is not None,
-                    lambda: self.embedder.text is not None,
-                )
-                if decision.action is Action.unchanged:
-                    self.report.unchanged += 1
-                    return None
-                if decision.action is Action.refresh and decision.asset is not None:
-                    return Draft(path, decision.asset.model_copy(update={"indexed_at": self.now}))
+            decision = self._decide(base.id, fields)
+            if decision.action is Action.unchanged:
+                self.report.unchanged += 1
+                return None
+            if decision.action is Action.refresh and decision.asset is not None:
+                return Draft(path, decision.asset.model_copy(update={"indexed_at": self.now}))
+        settings = self.settings
         try:
             derived = derive_image(
-                data,
-                sha256,
-                self.settings.thumbnails_dir,
-                self.settings.thumbnail_px,
-                self.settings.max_image_pixels,
+                data, sha256, settings.thumbnails_dir, settings.thumbnail_px, settings.max_image_pixels
             )
         except InvalidImage as exc:
             self._fail(path, _IMAGE_REASONS[exc.kind], str(exc))
@@ -146,12 +151,12 @@ def run_index(
     the progress bar.
     """
     console = console or Console(stderr=True)
-    scanned = scan(root, manifest, exclude=(settings.data_dir,))
+    scanned = scan(root, manifest, exclude=(settings.data_dir, settings.thumbnails_dir))
     report = IndexReport(failed=scanned.failed, skipped=scanned.skipped, strict=strict)
 
     def warn(message: str) -> None:
         report.warnings.append(message)
-        console.print(f"warning: {message}", style="yellow", markup=False, highlight=False)
+        console.print(f"warning: {message}", style="yellow", markup=False, highlight=False, soft_wrap=True)
 
     embedder = Embedder(encoders or Encoders.from_settings(settings), settings.encode_batch_size, warn)
     active = store if store is not None else open_store(settings)

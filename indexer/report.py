@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from pydantic import ValidationError
+
 
 class Reason(StrEnum):
     """Why a file was not indexed; stable codes that scripts can count on."""
@@ -38,6 +40,11 @@ def display_path(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+def validation_detail(error: ValidationError) -> str:
+    """pydantic's errors as one line: `license_expires: Input should be a valid date; ...`."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in error.errors())
+
+
 @dataclass(frozen=True)
 class IndexProblem:
     """One file that was not indexed: `reason` is the stable code, `detail` the human explanation."""
@@ -48,7 +55,8 @@ class IndexProblem:
 
     @classmethod
     def of(cls, path: Path | str, reason: Reason, detail: str) -> IndexProblem:
-        return cls(display_path(path), reason, detail)
+        """Both texts made safe for UTF-8: an OS message may quote an undecodable name too."""
+        return cls(display_path(path), reason, detail.encode("utf-8", "backslashreplace").decode("utf-8"))
 
     def as_json(self) -> str:
         return json.dumps({"path": self.path, "reason": self.reason.value, "detail": self.detail}, ensure_ascii=False)

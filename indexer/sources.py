@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from indexer.report import IndexProblem, Reason
+from indexer.report import IndexProblem, Reason, validation_detail
 from loupe_core.errors import LoupeError
 from loupe_core.schema import Asset, AssetStatus
 
@@ -62,8 +62,9 @@ class SourceMetadata(BaseModel):
     @field_validator("tags", "taxonomy", "groups", mode="before")
     @classmethod
     def _split_lists(cls, value: Any) -> Any:
+        """`"a; b"` -> `["a", "b"]`; a blank string stays absent (pydantic runs this before `_blank_is_absent`)."""
         if isinstance(value, str):
-            return [part for part in (p.strip() for p in value.split(LIST_SEPARATOR)) if part]
+            return [part for part in (p.strip() for p in value.split(LIST_SEPARATOR)) if part] or None
         return value
 
     def overridden_by(self, other: SourceMetadata) -> SourceMetadata:
@@ -113,10 +114,6 @@ class ScanResult:
     skipped: list[IndexProblem] = field(default_factory=list)
 
 
-def _describe(error: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in error.errors())
-
-
 def read_sidecar(path: Path) -> SourceMetadata:
     """Parse one sidecar; raises ValueError with a readable message when it is not a valid JSON object."""
     try:
@@ -128,7 +125,7 @@ def read_sidecar(path: Path) -> SourceMetadata:
     try:
         return SourceMetadata.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(f"sidecar {path.name}: {_describe(exc)}") from exc
+        raise ValueError(f"sidecar {path.name}: {validation_detail(exc)}") from exc
 
 
 @dataclass
@@ -168,7 +165,7 @@ def read_manifest(path: Path) -> ManifestRows:
             try:
                 result.rows[relpath] = SourceMetadata.model_validate(values)
             except ValidationError as exc:
-                result.problems[relpath] = f"manifest line {line}: {_describe(exc)}"
+                result.problems[relpath] = f"manifest line {line}: {validation_detail(exc)}"
         seen_at.setdefault(relpath, line)
     return result
 
@@ -212,7 +209,8 @@ def _metadata_for(path: Path, manifest: ManifestRows, relpath: str) -> SourceMet
 def scan(root: Path, manifest_path: Path | None = None, exclude: tuple[Path, ...] = ()) -> ScanResult:
     """Candidates for every image under root, plus what could not become one and why.
 
-    `exclude` keeps the manifest and Loupe's own data folder (thumbnails!) out of the walk.
+    `exclude` keeps Loupe's own files (thumbnails!) out of the walk, as does the manifest. A
+    root inside the data folder (`loupe demo` builds its library there) is still walked.
     """
     root = root.resolve()
     if not root.is_dir():

@@ -36,3 +36,15 @@ class BackendUnavailable(LoupeError):
 
 class EncoderUnavailable(LoupeError):
     """A model could not be loaded (no weights reachable, bad local directory...)."""
+
+
+class NotAuthenticated(LoupeError):
+    """No valid credentials came with the request."""
+
+
+class Forbidden(LoupeError):
+    """The caller is known, but their role does not allow this."""
+
+
+class TooManyRequests(LoupeError):
+    """A rate limit (e.g. login attempts) was hit; the message says when to retry."""

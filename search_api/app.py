@@ -22,6 +22,7 @@ def create_app(settings: Settings, store: AssetStore | None = None, encoders: En
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        services.close()
         if store is None:
             services.store.close()
 

@@ -7,27 +7,17 @@ web); a role without the permission -> `Forbidden` (403).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fastapi import Request
 
-from loupe_core.accounts.cookies import SESSION_COOKIE
+from loupe_core.accounts.cookies import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE
 from loupe_core.accounts.permissions import Permission, may
 from loupe_core.accounts.store import User
-from loupe_core.errors import LoupeError
+from loupe_core.errors import Forbidden, NotAuthenticated
 from loupe_core.principal import Principal
 from search_api.services import Services
 
 API_KEY_HEADER = "X-API-Key"
 _UNRESOLVED = object()
-
-
-class NotAuthenticated(LoupeError):
-    """No valid credentials came with the request."""
-
-
-class Forbidden(LoupeError):
-    """The caller is known but their role does not allow this."""
 
 
 def _bearer(request: Request) -> str | None:
@@ -72,10 +62,26 @@ def required_principal(request: Request, services: Services) -> Principal:
     return principal
 
 
-def permission_check(permission: Permission) -> Callable[[Principal], Principal]:
-    def check(principal: Principal) -> Principal:
-        if not may(principal, permission):
-            raise Forbidden(f"your role ({principal.role.value}) may not {permission.value.replace('_', ' ')}")
-        return principal
+def check_permission(principal: Principal, permission: Permission) -> Principal:
+    if not may(principal, permission):
+        raise Forbidden(f"your role ({principal.role.value}) may not {permission.value.replace('_', ' ')}")
+    return principal
 
-    return check
+
+async def verify_csrf(request: Request, services: Services) -> None:
+    """Cookie-authenticated writes must echo the session's CSRF token (header or form field).
+
+    API-key callers are exempt: a browser never attaches their credentials by itself.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS") or _bearer(request):
+        return
+    sid = session_id(request, services)
+    if sid is None:
+        return
+    token = request.headers.get(CSRF_HEADER)
+    if token is None and "form" in request.headers.get("content-type", ""):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        token = value if isinstance(value, str) else None
+    if not services.cookies.csrf_valid(sid, token):
+        raise Forbidden("missing or invalid CSRF token; reload the page and try again")

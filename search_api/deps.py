@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from loupe_core.principal import Principal, Role
+from loupe_core.accounts.permissions import Permission
+from loupe_core.principal import Principal
 from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
+from search_api.auth import check_permission, optional_principal, required_principal, verify_csrf
 from search_api.services import Services
-
-ANONYMOUS_ADMIN = Principal(user_id="local", role=Role.admin)
 
 
 def get_services(request: Request) -> Services:
@@ -19,13 +19,30 @@ def get_services(request: Request) -> Services:
     return services
 
 
-def get_principal(request: Request) -> Principal:
-    """Until accounts exist every caller is the local operator; the permissions work replaces this."""
-    return ANONYMOUS_ADMIN
-
-
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def get_principal(request: Request, services: ServicesDep) -> Principal:
+    """The authenticated caller (401 otherwise); writes from a browser session must carry CSRF."""
+    await verify_csrf(request, services)
+    return required_principal(request, services)
+
+
+def get_optional_principal(request: Request, services: ServicesDep) -> Principal | None:
+    return optional_principal(request, services)
+
+
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(get_optional_principal)]
+
+
+def requires(permission: Permission) -> Any:
+    """`principal: Annotated[Principal, requires(Permission.analytics)]` -> 401/403 as appropriate."""
+
+    def dependency(principal: CurrentPrincipal) -> Principal:
+        return check_permission(principal, permission)
+
+    return Depends(dependency)
 
 
 def get_store(services: ServicesDep) -> AssetStore:

@@ -16,15 +16,21 @@ from loupe_core.errors import (
     AssetNotFound,
     BackendUnavailable,
     EncoderUnavailable,
+    Forbidden,
     InvalidImage,
     InvalidQuery,
     LoupeError,
+    NotAuthenticated,
+    TooManyRequests,
 )
 
 log = logging.getLogger("loupe.api")
 
 STATUS_OF: dict[type[LoupeError], tuple[int, str]] = {
     AssetNotFound: (404, "not_found"),
+    NotAuthenticated: (401, "not_authenticated"),
+    Forbidden: (403, "forbidden"),
+    TooManyRequests: (429, "too_many_requests"),
     InvalidQuery: (400, "invalid_query"),
     InvalidImage: (400, "invalid_image"),
     BackendUnavailable: (503, "backend_unavailable"),
@@ -40,7 +46,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoupeError)
     async def domain_error(_: Request, exc: LoupeError) -> JSONResponse:
         status, code = next((value for kind, value in STATUS_OF.items() if isinstance(exc, kind)), (400, "bad_request"))
-        return JSONResponse(error_body(code, str(exc)), status_code=status)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(error_body(code, str(exc)), status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -17,7 +17,7 @@ from loupe_core.encoders.registry import Encoders
 from loupe_core.settings import Settings, get_settings
 from loupe_core.store.base import AssetStore
 from search_api.app import create_app as create_api_app
-from web import routes
+from web import auth_routes, routes
 from web.errors import install_page_not_found
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -40,6 +40,7 @@ def create_app(
     """uvicorn's `factory=True` calls this with no arguments: settings then come from `LOUPE_*`."""
     app = create_api_app(settings or get_settings(), store=store, encoders=encoders)
     app.state.templates = build_templates()
+    app.include_router(auth_routes.router)
     app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     install_page_not_found(app)

@@ -11,15 +11,16 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from inspect import isawaitable
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from loupe_core.errors import LoupeError
+from loupe_core.errors import LoupeError, NotAuthenticated
 from search_api.errors import STATUS_OF
 from web.rendering import render_variant
 from web.search_form import SearchForm
@@ -63,6 +64,15 @@ def status_of(exc: LoupeError) -> int:
     return next((status for kind, (status, _) in STATUS_OF.items() if isinstance(exc, kind)), 400)
 
 
+def login_redirect(request: Request) -> Response:
+    """Back to the same page after signing in; htmx needs `HX-Redirect` to leave the fragment."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    url = f"/login?next={quote(target, safe='')}"
+    if request.headers.get("HX-Request") == "true":
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
 class PageRoute(APIRoute):
     """A route whose failures render as HTML: parameter validation (422), domain errors and
     HTTP errors keep their status; anything unexpected is logged and shown as a 500 page."""
@@ -73,6 +83,8 @@ class PageRoute(APIRoute):
         async def render_failures(request: Request) -> Response:
             try:
                 return await handler(request)
+            except NotAuthenticated:
+                return login_redirect(request)
             except RequestValidationError as exc:
                 return error_page(request, 422, describe_validation(exc))
             except LoupeError as exc:

@@ -8,6 +8,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from search_api.auth import optional_principal, session_id
+
 VARY = "HX-Request, HX-History-Restore-Request"
 """Caches must key on both: the same URL answers with a fragment or a page depending on them."""
 
@@ -19,9 +21,19 @@ def wants_fragment(request: Request) -> bool:
     return headers.get("HX-Request") == "true" and headers.get("HX-History-Restore-Request") != "true"
 
 
+def session_context(request: Request) -> dict[str, Any]:
+    """Who is signed in and their CSRF token, for the header and every state-changing form."""
+    services = request.app.state.services
+    principal = optional_principal(request, services)
+    sid = session_id(request, services)
+    return {"viewer": principal, "csrf_token": services.cookies.csrf_token(sid) if sid else ""}
+
+
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
+    return templates.TemplateResponse(
+        request, template, {**session_context(request), **context}, status_code=status_code
+    )
 
 
 def render_variant(

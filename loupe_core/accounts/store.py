@@ -6,11 +6,12 @@ small, transactional place for identities; the asset index never holds credentia
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import secrets
 import sqlite3
 from dataclasses import dataclass
-import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,7 @@ class AccountStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._pool = ConnectionPool(path)
+        self._verified_keys: dict[str, str] = {}
         with self._pool.write() as conn:
             for statement in DDL:
                 conn.execute(statement)
@@ -206,7 +208,11 @@ class AccountStore:
         return self.key(key_id)
 
     def user_for_key(self, full_key: str) -> User | None:
-        """The enabled owner of a valid, unexpired, unrevoked key; None for anything else."""
+        """The enabled owner of a valid, unexpired, unrevoked key; None for anything else.
+
+        scrypt runs once per key and process; later requests compare a SHA-256 of the key held
+        in memory, while revocation, expiry and disabling are still read from the database.
+        """
         parts = split_api_key(full_key)
         if parts is None:
             return None
@@ -217,8 +223,11 @@ class AccountStore:
         )
         if row is None or row[3] is not None or (row[2] is not None and row[2] <= _now()):
             return None
-        if not verify_secret(row[1], parts[1]):
-            return None
+        fingerprint = hashlib.sha256(full_key.encode()).hexdigest()
+        if self._verified_keys.get(parts[0]) != fingerprint:
+            if not verify_secret(row[1], parts[1]):
+                return None
+            self._verified_keys[parts[0]] = fingerprint
         return self.active_user(row[0])
 
     # -- web sessions (server-side, so logout and disabling a user end them at once) ----------
@@ -233,9 +242,14 @@ class AccountStore:
         return session_id
 
     def session_user(self, session_id: str) -> User | None:
-        row = self._pool.get().execute(
-            "SELECT user_id FROM sessions WHERE id = ? AND ended_at IS NULL AND expires_at > ?", (session_id, _now())
-        ).fetchone()
+        row = (
+            self._pool.get()
+            .execute(
+                "SELECT user_id FROM sessions WHERE id = ? AND ended_at IS NULL AND expires_at > ?",
+                (session_id, _now()),
+            )
+            .fetchone()
+        )
         return self.active_user(row[0]) if row else None
 
     def end_session(self, session_id: str) -> None:

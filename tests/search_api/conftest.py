@@ -10,9 +10,11 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from loupe_core.encoders.registry import Encoders
+from loupe_core.principal import Role
 from loupe_core.settings import Settings
 from loupe_core.store.factory import open_store
 from search_api.app import create_app
+from tests.accounts_fixture import bearer, seed_role_users
 from tests.contract.library import build_library
 
 
@@ -35,7 +37,9 @@ def client(api_settings: Settings, encoders: Encoders) -> Iterator[TestClient]:
     assets[0] = cat.model_copy(update={"path": str(originals / "cat-1.jpg"), "thumbnail": "cat-thumb.webp"})
     assets[1] = assets[1].model_copy(update={"thumbnail": "../../etc/passwd", "path": "/nonexistent/file.jpg"})
     store.upsert(assets)
-    with TestClient(create_app(api_settings, store=store, encoders=encoders)) as test_client:
+    app = create_app(api_settings, store=store, encoders=encoders)
+    keys = seed_role_users(app.state.services.accounts)
+    with TestClient(app, headers=bearer(keys[Role.admin])) as test_client:
         yield test_client
     store.close()
 

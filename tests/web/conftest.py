@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from loupe_core.principal import Role
 from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
 from loupe_core.store.factory import open_store
+from tests.accounts_fixture import bearer, seed_role_users
 from tests.web.library import LIBRARY
 from web.app import create_app
 
@@ -32,5 +34,7 @@ def library(web_settings: Settings) -> Iterator[AssetStore]:
 
 @pytest.fixture
 def client(web_settings: Settings, library: AssetStore) -> Iterator[TestClient]:
-    with TestClient(create_app(web_settings, store=library)) as test_client:
+    app = create_app(web_settings, store=library)
+    keys = seed_role_users(app.state.services.accounts)
+    with TestClient(app, headers=bearer(keys[Role.admin])) as test_client:
         yield test_client
