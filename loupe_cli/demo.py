@@ -8,10 +8,13 @@ from __future__ import annotations
 import argparse
 
 from rich.console import Console
+from rich.table import Table
 
 from indexer.demo_library import build_demo_library
 from indexer.pipeline import run_index
+from loupe_cli.demo_users import DEMO_GROUPS, seed_demo_users
 from loupe_cli.serve import add_serve_arguments, serve
+from loupe_core.accounts.store import AccountStore
 from loupe_core.encoders.registry import Encoders
 from loupe_core.settings import Settings
 
@@ -25,7 +28,9 @@ def add_demo_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     console = Console(stderr=True)
-    settings = settings.model_copy(update={"backend": "embedded"})
+    settings = settings.model_copy(
+        update={"backend": "embedded", "anonymous_role": "viewer", "anonymous_groups": DEMO_GROUPS}
+    )
     library = build_demo_library(settings.data_dir / "demo-library")
     encoders = Encoders.from_settings(settings)
     report = run_index(
@@ -42,6 +47,14 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         console.print(f"[yellow]{kind} model unavailable[/]: {problem}")
     if "clip" in encoders.problems:
         console.print("[yellow]Falling back to keyword + text-embedding search (no image similarity).[/]")
+    accounts = AccountStore(settings.accounts_db_path)
+    users = seed_demo_users(accounts)
+    accounts.close()
+    table = Table("user", "role", "groups", "password", title="Demo accounts (demo only)")
+    for user in users:
+        table.add_row(user.name, user.role.value, ", ".join(user.groups) or "all", user.password)
+    console.print(table)
+    console.print("Guests may search without signing in (LOUPE_ANONYMOUS_ROLE=viewer, demo only).")
     if args.no_serve:
         return 0
     url = f"http://{args.host or settings.host}:{args.port or settings.port}/"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from indexer.cli import add_index_command
+from loupe_cli.accounts_cli import add_account_commands
 from loupe_cli.demo import add_demo_command
 from loupe_cli.serve import add_serve_arguments, serve
 from loupe_core.errors import LoupeError
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_arguments(serve_parser)
     serve_parser.set_defaults(handler=lambda settings, args: serve(settings, args.host, args.port))
     add_demo_command(subparsers)
+    add_account_commands(subparsers)
     return parser
 
 

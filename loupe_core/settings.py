@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         description="Header set by an SSO proxy naming the user (e.g. X-Forwarded-User); off unless set.",
     )
     login_attempts_per_minute: int = Field(default=10, ge=1)
+    anonymous_role: Literal["viewer", "analyst"] | None = Field(
+        default=None,
+        description="Let unauthenticated callers search as this role (off by default; the demo turns it on).",
+    )
+    anonymous_groups: list[str] = Field(default_factory=list, description="The groups an anonymous caller sees.")
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -13,7 +13,7 @@ from loupe_core.accounts.cookies import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE
 from loupe_core.accounts.permissions import Permission, may
 from loupe_core.accounts.store import User
 from loupe_core.errors import Forbidden, NotAuthenticated
-from loupe_core.principal import Principal
+from loupe_core.principal import Principal, Role
 from search_api.services import Services
 
 API_KEY_HEADER = "X-API-Key"
@@ -46,11 +46,22 @@ def _resolve_user(request: Request, services: Services) -> User | None:
     return None
 
 
+ANONYMOUS = "anonymous"
+
+
+def anonymous_principal(services: Services) -> Principal | None:
+    """Only when LOUPE_ANONYMOUS_ROLE is set: a read-only guest limited to LOUPE_ANONYMOUS_GROUPS."""
+    role = services.settings.anonymous_role
+    if role is None:
+        return None
+    return Principal(user_id=ANONYMOUS, role=Role(role), groups=frozenset(services.settings.anonymous_groups))
+
+
 def optional_principal(request: Request, services: Services) -> Principal | None:
     cached = getattr(request.state, "principal", _UNRESOLVED)
     if cached is _UNRESOLVED:
         user = _resolve_user(request, services)
-        cached = user.principal() if user else None
+        cached = user.principal() if user else anonymous_principal(services)
         request.state.principal = cached
     return cached  # type: ignore[return-value]
 

@@ -193,7 +193,7 @@ class AccountStore:
             raise InvalidQuery(f"no API key {key_id!r}")
         return ApiKey(*row)
 
-    def keys(self, user_id: str | None = None) -> list[ApiKey]:
+    def api_keys(self, user_id: str | None = None) -> list[ApiKey]:
         sql = "SELECT id, user_id, label, created_at, expires_at, revoked_at FROM api_keys"
         rows = self._pool.get().execute(
             sql + (" WHERE user_id = ?" if user_id else "") + " ORDER BY created_at", (user_id,) if user_id else ()

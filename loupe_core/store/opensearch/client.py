@@ -1,0 +1,104 @@
+"""How Loupe talks to OpenSearch: bounded timeouts, a few retries with backoff, domain errors.
+
+opensearch-py's transport retries immediately, without backoff, and leaves connection
+failures as library exceptions. Its own retries are switched off here and `Cluster.call`
+retries instead: connection refusals (a node restarting) and 429/502/503/504 (overload, a
+proxy or a recovering shard) are retried a small, fixed number of times with exponential
+backoff; a timeout is not retried, so a caller waits at most about one timeout. Whatever
+still fails becomes `BackendUnavailable`, which the API maps to 503.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import ConnectionError as TransportConnectionError
+from opensearchpy.exceptions import ConnectionTimeout, TransportError
+
+from loupe_core.errors import BackendUnavailable
+from loupe_core.settings import Settings
+
+T = TypeVar("T")
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_RETRIES = 2
+BACKOFF_S = 0.25
+# Sync FastAPI routes run on a 40-thread pool; a smaller pool would open and drop connections.
+POOL_MAXSIZE = 40
+
+
+def redacted(url: str) -> str:
+    """The URL without user:password, so that error messages and logs never carry credentials."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def is_retryable(exc: TransportError) -> bool:
+    if isinstance(exc, ConnectionTimeout):
+        return False
+    return isinstance(exc, TransportConnectionError) or exc.status_code in RETRY_STATUSES
+
+
+class Cluster:
+    """One OpenSearch client plus the policy every request goes through."""
+
+    def __init__(
+        self, client: OpenSearch, url: str, timeout_s: float, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        self.client = client
+        self.url = redacted(url)
+        self.timeout_s = timeout_s
+        self._sleep = sleep
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Cluster:
+        client = OpenSearch(
+            hosts=[settings.opensearch_url],
+            timeout=settings.opensearch_timeout_s,
+            max_retries=0,
+            retry_on_timeout=False,
+            pool_maxsize=POOL_MAXSIZE,
+        )
+        return cls(client, settings.opensearch_url, settings.opensearch_timeout_s)
+
+    def call(self, action: str, operation: Callable[[OpenSearch], T]) -> T:
+        """Run `operation(client)`, retrying transient failures; only for idempotent requests."""
+        attempt = 0
+        while True:
+            try:
+                with self.unavailable_as_domain_error(action):
+                    return operation(self.client)
+            except BackendUnavailable as exc:
+                cause = exc.__cause__
+                if attempt >= MAX_RETRIES or not isinstance(cause, TransportError) or not is_retryable(cause):
+                    raise
+            self._sleep(BACKOFF_S * 2**attempt)
+            attempt += 1
+
+    @contextmanager
+    def unavailable_as_domain_error(self, action: str) -> Iterator[None]:
+        """Turn 'cannot reach / overloaded / timed out' into BackendUnavailable; other errors pass."""
+        try:
+            yield
+        except ConnectionTimeout as exc:
+            raise BackendUnavailable(
+                f"OpenSearch at {self.url} did not answer {action} within {self.timeout_s:g} s"
+            ) from exc
+        except TransportConnectionError as exc:
+            raise BackendUnavailable(f"OpenSearch at {self.url} is unreachable ({action}): {exc.error}") from exc
+        except TransportError as exc:
+            if exc.status_code not in RETRY_STATUSES:
+                raise
+            raise BackendUnavailable(
+                f"OpenSearch at {self.url} is unavailable ({action}): HTTP {exc.status_code} {exc.error}"
+            ) from exc
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,172 @@
+"""Compiles a `Query` into OpenSearch request bodies (pure functions, no I/O).
+
+Three shapes of request:
+- ranked: keyword (BM25 + typo tolerance + as-you-type prefixes) or browse, with facets and
+  highlights, paged by the cluster;
+- vector lists: one filtered k-NN list per query vector (plus the keyword list in hybrid
+  mode), ids only, to be fused client-side by reciprocal rank (no neural-search plugin);
+- fused page: the fused id set with facets over all of it and the documents of one page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from loupe_core.errors import InvalidQuery
+from loupe_core.query import FacetName, Query, SearchMode, SortOrder
+from loupe_core.schema import LicenseState
+from loupe_core.store.opensearch.documents import checked_vector
+from loupe_core.store.opensearch.filters import Clause, license_clause
+from loupe_core.store.opensearch.fulltext import highlight_clause, highlight_spec
+from loupe_core.store.opensearch.search_schema import SearchSchema
+
+FACET_LIMIT = 50
+EF_SEARCH_FLOOR = 100
+# Sort keys as (field, order); missing values sort last, ties by id, as in the embedded store.
+_SORT_KEYS: dict[SortOrder, tuple[str, str]] = {
+    SortOrder.newest: ("created_at", "desc"),
+    SortOrder.oldest: ("created_at", "asc"),
+    SortOrder.title: ("title.keyword", "asc"),
+}
+_BROWSE_KEY = ("indexed_at", "desc")
+
+
+def bool_query(must: Clause | None, filters: list[Clause]) -> Clause:
+    if must is None and not filters:
+        return {"match_all": {}}
+    body: Clause = {}
+    if must is not None:
+        body["must"] = [must]
+    if filters:
+        body["filter"] = filters
+    return {"bool": body}
+
+
+def sort_clause(sort: SortOrder, by_score: bool) -> list[Clause]:
+    """Relevance means score (ties by id) with text, newest-indexed first without it."""
+    if sort is SortOrder.relevance and by_score:
+        first: Clause = {"_score": {"order": "desc"}}
+    else:
+        field, order = _SORT_KEYS.get(sort, _BROWSE_KEY)
+        first = {field: {"order": order, "missing": "_last"}}
+    return [first, {"id": {"order": "asc"}}]
+
+
+def facet_aggs(facets: tuple[FacetName, ...], schema: SearchSchema, today: date, expiring_days: int) -> Clause:
+    aggs: Clause = {}
+    for facet in facets:
+        if facet is FacetName.license:
+            states = {state.value: license_clause(state, today, expiring_days) for state in LicenseState}
+            aggs[facet.value] = {"filters": {"filters": states}}
+        else:
+            aggs[facet.value] = {
+                "terms": {
+                    "field": schema.facet_fields[facet.value],
+                    "size": FACET_LIMIT,
+                    "order": [{"_count": "desc"}, {"_key": "asc"}],
+                }
+            }
+    return aggs
+
+
+def _check_window(last: int, schema: SearchSchema) -> None:
+    if last > schema.max_result_window:
+        raise InvalidQuery(f"results past the first {schema.max_result_window} cannot be paged to; narrow the search")
+
+
+def ranked_request(
+    query: Query, schema: SearchSchema, keyword: Clause | None, filters: list[Clause], today: date
+) -> Clause:
+    """Keyword (when `keyword` is given) or browse: one request for total, page, facets, highlights."""
+    _check_window(query.offset + query.size, schema)
+    body: Clause = {
+        "query": bool_query(keyword, filters),
+        "sort": sort_clause(query.sort, keyword is not None),
+        "from": query.offset,
+        "size": query.size,
+        "track_total_hits": True,
+        "_source": schema.source_without_vectors,
+    }
+    if query.facets:
+        body["aggs"] = facet_aggs(query.facets, schema, today, query.expiring_days)
+    marked = highlight_clause(query.text, schema) if keyword is not None else None
+    if marked is not None:
+        body["highlight"] = highlight_spec(schema, marked)
+    return body
+
+
+def knn_clause(field: str, vector: list[float], k: int, filters: list[Clause]) -> Clause:
+    """Filter inside the k-NN clause: Lucene filters during the graph search and still returns k."""
+    spec: Clause = {"vector": vector, "k": k, "method_parameters": {"ef_search": max(k, EF_SEARCH_FLOOR)}}
+    if filters:
+        spec["filter"] = {"bool": {"filter": filters}}
+    return {"knn": {field: spec}}
+
+
+def list_requests(query: Query, schema: SearchSchema, keyword: Clause | None, filters: list[Clause]) -> list[Clause]:
+    """The ranked id lists to fuse: one per query vector, plus keyword in hybrid mode."""
+    k = query.vector_k
+    _check_window(k, schema)
+    bodies: list[Clause] = []
+    for field, values in query.vectors.items():
+        if field.value not in schema.vector_dimensions:
+            raise InvalidQuery(f"{field.value} is not a vector field of this index")
+        try:
+            vector = checked_vector(field.value, values, schema.vector_dimensions[field.value])
+        except ValueError as exc:
+            raise InvalidQuery(f"query vector: {exc}") from exc
+        bodies.append(
+            {
+                "size": k,
+                "_source": False,
+                "track_total_hits": False,
+                "query": knn_clause(field.value, vector, k, filters),
+            }
+        )
+    if keyword is not None and query.mode is SearchMode.hybrid:
+        bodies.append(
+            {
+                "size": k,
+                "_source": False,
+                "track_total_hits": False,
+                "query": bool_query(keyword, filters),
+                "sort": sort_clause(SortOrder.relevance, by_score=True),
+            }
+        )
+    return bodies
+
+
+def fused_page_request(
+    query: Query,
+    schema: SearchSchema,
+    fused_ids: list[str],
+    page_ids: list[str],
+    keyword: Clause | None,
+    filters: list[Clause],
+    today: date,
+) -> Clause:
+    """Facets over the whole fused set and the documents of one page, in one request.
+
+    The filters are applied again so that an asset whose permissions changed between the two
+    round trips is never shown. With relevance order the page is already known (fusion
+    ranked it), and `post_filter` narrows the hits to it while the aggregations still count
+    the whole set; other orders are sorted and paged by the cluster.
+    """
+    body: Clause = {
+        "query": bool_query(None, [{"terms": {"id": fused_ids}}, *filters]),
+        "track_total_hits": False,
+        "_source": schema.source_without_vectors,
+    }
+    if query.sort is SortOrder.relevance:
+        body["post_filter"] = {"terms": {"id": page_ids}}
+        body["size"] = len(page_ids)
+    else:
+        body["sort"] = sort_clause(query.sort, by_score=False)
+        body["from"] = query.offset
+        body["size"] = query.size
+    if query.facets:
+        body["aggs"] = facet_aggs(query.facets, schema, today, query.expiring_days)
+    marked = highlight_clause(query.text, schema) if keyword is not None else None
+    if marked is not None:
+        body["highlight"] = highlight_spec(schema, marked)
+    return body

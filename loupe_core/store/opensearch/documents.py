@@ -1,0 +1,41 @@
+"""Assets to and from OpenSearch `_source`, with vectors checked against the mapping first.
+
+A wrong dimension is caught here, before the bulk request, so it is reported per document
+(exactly like the embedded store) instead of failing a whole chunk or being found later.
+Vectors are stored unit-length, as the embedded store does, so `get()` returns the same
+values from both backends and cosine scoring never meets a zero vector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from loupe_core.schema import Asset
+
+
+def unit_vector(values: Sequence[float]) -> list[float]:
+    array = np.asarray(values, dtype=np.float32).reshape(-1)
+    norm = float(np.linalg.norm(array))
+    if not np.isfinite(norm) or norm == 0.0:
+        raise ValueError("vector has zero or non-finite norm")
+    normalized: list[float] = (array / norm).tolist()
+    return normalized
+
+
+def checked_vector(field: str, values: Sequence[float], expected: int) -> list[float]:
+    if len(values) != expected:
+        raise ValueError(f"{field} has {len(values)} dimensions, the mapping says {expected}")
+    return unit_vector(values)
+
+
+def asset_source(asset: Asset, dimensions: dict[str, int]) -> dict[str, Any]:
+    """The document body; absent vectors are left out rather than sent as null."""
+    source = asset.model_dump(mode="json", exclude=set(dimensions))
+    for field, expected in dimensions.items():
+        vector = getattr(asset, field)
+        if vector is not None:
+            source[field] = checked_vector(field, vector, expected)
+    return source

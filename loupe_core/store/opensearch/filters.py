@@ -1,0 +1,90 @@
+"""Compiles `Filters` + the caller's visibility into OpenSearch filter clauses (pure, no I/O).
+
+The clauses go in `bool.filter` (no scoring, cacheable) and, for vector lists, inside the
+k-NN clause itself, so hits, facet counts and neighbours all see the same set. Licence
+states are date ranges relative to the query's `today`, as in the embedded backend.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from loupe_core.principal import Visibility
+from loupe_core.query import Filters
+from loupe_core.schema import Asset, LicenseState
+
+Clause = dict[str, Any]
+
+TAXONOMY_FIELD = "taxonomy.tree"
+TAGS_FIELD = "tags.keyword"
+_TERM_FIELDS = ("status", "file_type", "orientation", "owner")
+
+
+def any_of(clauses: list[Clause]) -> Clause:
+    return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
+def license_clause(state: LicenseState, today: date, expiring_days: int) -> Clause:
+    """`expiring` includes both today and the last day of the window, like `schema.license_state`."""
+    soon = (today + timedelta(days=expiring_days)).isoformat()
+    if state is LicenseState.none:
+        return {"bool": {"must_not": [{"exists": {"field": "license_expires"}}]}}
+    if state is LicenseState.expired:
+        return {"range": {"license_expires": {"lt": today.isoformat()}}}
+    if state is LicenseState.expiring:
+        return {"range": {"license_expires": {"gte": today.isoformat(), "lte": soon}}}
+    return {"range": {"license_expires": {"gt": soon}}}
+
+
+def visibility_clause(visibility: Visibility) -> Clause:
+    """Owner or any shared group, minus hidden statuses (the permission rule in principal.py)."""
+    allowed: list[Clause] = []
+    if visibility.owner is not None:
+        allowed.append({"term": {"owner": visibility.owner}})
+    if visibility.groups:
+        allowed.append({"terms": {"groups": sorted(visibility.groups)}})
+    if not allowed:
+        return {"bool": {"must_not": [{"match_all": {}}]}}
+    clause: Clause = {"bool": {"should": allowed, "minimum_should_match": 1}}
+    if visibility.hidden_statuses:
+        clause["bool"]["must_not"] = [{"terms": {"status": sorted(visibility.hidden_statuses)}}]
+    return clause
+
+
+def is_visible(asset: Asset, visibility: Visibility) -> bool:
+    """The same rule for one document already in hand (a real-time GET cannot take a query)."""
+    if visibility.unrestricted:
+        return True
+    allowed = (visibility.owner is not None and asset.owner == visibility.owner) or bool(
+        visibility.groups.intersection(asset.groups)
+    )
+    return allowed and asset.status.value not in visibility.hidden_statuses
+
+
+def compile_filters(filters: Filters, visibility: Visibility | None, today: date, expiring_days: int) -> list[Clause]:
+    """Every clause must hold (AND); values inside one clause widen it (OR), except tags (ALL)."""
+    clauses: list[Clause] = []
+    if filters.taxonomy:
+        clauses.append({"terms": {TAXONOMY_FIELD: list(filters.taxonomy)}})
+    clauses.extend({"term": {TAGS_FIELD: tag}} for tag in filters.tags)
+    for field in _TERM_FIELDS:
+        values: tuple[str, ...] = getattr(filters, field)
+        if values:
+            clauses.append({"terms": {field: list(values)}})
+    if filters.license:
+        clauses.append(any_of([license_clause(state, today, expiring_days) for state in filters.license]))
+    created: dict[str, str] = {}
+    if filters.created_from:
+        created["gte"] = filters.created_from.isoformat()
+    if filters.created_to:
+        created["lt"] = (filters.created_to + timedelta(days=1)).isoformat()
+    if created:
+        clauses.append({"range": {"created_at": created}})
+    if filters.ids is not None:
+        clauses.append({"terms": {"id": list(filters.ids)}})
+    if filters.exclude_ids:
+        clauses.append({"bool": {"must_not": [{"terms": {"id": list(filters.exclude_ids)}}]}})
+    if visibility is not None and not visibility.unrestricted:
+        clauses.append(visibility_clause(visibility))
+    return clauses

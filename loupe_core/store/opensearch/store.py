@@ -1,0 +1,251 @@
+"""The OpenSearch backend: the same contract as the embedded store, on a real cluster.
+
+Keyword and browse are one ranked request; semantic and hybrid send their ranked lists in
+one `_msearch`, fuse them client-side with the shared reciprocal-rank fusion (so hybrid
+ranking is computed exactly as in the embedded store), then fetch facets over the fused set
+and the page's documents in a second request. Indices are created lazily on first use, so
+building a store never needs a reachable cluster (the API can start and report 503).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from opensearchpy.helpers import scan, streaming_bulk
+
+from loupe_core.errors import AssetNotFound, BackendUnavailable
+from loupe_core.mapping import IndexDefinition, load_index_definition
+from loupe_core.principal import Principal
+from loupe_core.query import FacetBucket, FacetName, Query, SearchHit, SearchMode, SearchResult, SortOrder
+from loupe_core.schema import Asset
+from loupe_core.settings import Settings
+from loupe_core.store.base import WriteFailure, WriteReport
+from loupe_core.store.fusion import reciprocal_rank_fusion
+from loupe_core.store.opensearch.client import MAX_RETRIES, RETRY_STATUSES, Cluster
+from loupe_core.store.opensearch.compiler import fused_page_request, list_requests, ranked_request
+from loupe_core.store.opensearch.documents import asset_source
+from loupe_core.store.opensearch.filters import Clause, compile_filters, is_visible, visibility_clause
+from loupe_core.store.opensearch.fulltext import keyword_clause
+from loupe_core.store.opensearch.lifecycle import IndexLifecycle
+from loupe_core.store.opensearch.results import facet_buckets, search_hit
+from loupe_core.store.opensearch.search_schema import SearchSchema
+
+BULK_CHUNK = 200
+BULK_BACKOFF_S = 1
+BULK_TIMEOUT_FACTOR = 6
+SCAN_PAGE = 1000
+
+Facets = dict[FacetName, list[FacetBucket]]
+
+
+def bulk_failure_reason(result: dict[str, Any]) -> str:
+    error = result.get("error")
+    if isinstance(error, dict):
+        return f"{error.get('type', 'error')}: {error.get('reason', '')}"
+    return f"status {result.get('status')}: {error}"
+
+
+class OpenSearchStore:
+    def __init__(self, cluster: Cluster, assets: IndexLifecycle, companions: Sequence[IndexLifecycle] = ()) -> None:
+        """`assets` holds what this store reads and writes; `companions` (the search log) are
+        only created alongside it, for the modules that write them."""
+        self._cluster = cluster
+        self.schema = SearchSchema.from_definition(assets.definition)
+        self.alias = assets.alias
+        self.lifecycles = (assets, *companions)
+        self._ready_lock = threading.Lock()
+        self._ready = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, definition: IndexDefinition) -> OpenSearchStore:
+        """No I/O: indices are created on first use."""
+        cluster = Cluster.from_settings(settings)
+        search_log = load_index_definition(settings.mappings_dir, "search_log")
+        return cls(
+            cluster,
+            IndexLifecycle(cluster, settings.index_prefix, definition),
+            [IndexLifecycle(cluster, settings.index_prefix, search_log)],
+        )
+
+    def _ensure_indices(self) -> None:
+        """Create missing indices once per store; retried on the next call if the cluster was down."""
+        if self._ready:
+            return
+        with self._ready_lock:
+            if not self._ready:
+                for lifecycle in self.lifecycles:
+                    lifecycle.ensure()
+                self._ready = True
+
+    # -- writes -----------------------------------------------------------------------------
+    def upsert(self, assets: Sequence[Asset]) -> WriteReport:
+        self._ensure_indices()
+        report = WriteReport()
+
+        def actions() -> Iterator[dict[str, Any]]:
+            for asset in assets:
+                try:
+                    source = asset_source(asset, self.schema.vector_dimensions)
+                except ValueError as exc:
+                    report.failures.append(WriteFailure(asset.id, str(exc)))
+                    continue
+                yield {"_op_type": "index", "_index": self.alias, "_id": asset.id, "_source": source}
+
+        for ok, item in streaming_bulk(
+            self._cluster.client,
+            actions(),
+            chunk_size=BULK_CHUNK,
+            max_retries=MAX_RETRIES,
+            initial_backoff=BULK_BACKOFF_S,
+            raise_on_error=False,
+            raise_on_exception=False,
+            request_timeout=self._cluster.timeout_s * BULK_TIMEOUT_FACTOR,
+        ):
+            result = item["index"]
+            if ok:
+                report.written += 1
+            else:
+                report.failures.append(WriteFailure(str(result.get("_id")), bulk_failure_reason(result)))
+        return report
+
+    def delete(self, ids: Iterable[str]) -> int:
+        self._ensure_indices()
+        actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in dict.fromkeys(ids))
+        deleted = 0
+        failures: list[str] = []
+        with self._cluster.unavailable_as_domain_error("delete"):
+            for ok, item in streaming_bulk(
+                self._cluster.client,
+                actions,
+                chunk_size=BULK_CHUNK,
+                max_retries=MAX_RETRIES,
+                initial_backoff=BULK_BACKOFF_S,
+                raise_on_error=False,
+            ):
+                result = item["delete"]
+                if ok:
+                    deleted += result.get("result") == "deleted"
+                elif result.get("status") != 404:
+                    failures.append(f"{result.get('_id')}: {bulk_failure_reason(result)}")
+        if failures:
+            raise BackendUnavailable(f"{len(failures)} deletes failed, first: {failures[0]}")
+        return deleted
+
+    def refresh(self) -> None:
+        self._ensure_indices()
+        self._cluster.call("refresh", lambda c: c.indices.refresh(index=self.alias))
+
+    def close(self) -> None:
+        self._cluster.close()
+
+    # -- point reads ------------------------------------------------------------------------
+    def get(self, asset_id: str, principal: Principal | None = None) -> Asset:
+        """A real-time GET (sees writes before `refresh`, like the embedded store's get)."""
+        self._ensure_indices()
+        found = self._cluster.call("get", lambda c: c.get(index=self.alias, id=asset_id, ignore=[404]))
+        if not found.get("found"):
+            raise AssetNotFound(f"asset {asset_id!r} not found")
+        asset = Asset.model_validate(found["_source"])
+        if principal is not None and not is_visible(asset, principal.visibility()):
+            raise AssetNotFound(f"asset {asset_id!r} not found")
+        return asset
+
+    def fingerprints(self) -> dict[str, str | None]:
+        self._ensure_indices()
+        with self._cluster.unavailable_as_domain_error("fingerprints"):
+            return {
+                hit["_id"]: hit.get("_source", {}).get("sha256")
+                for hit in scan(
+                    self._cluster.client,
+                    index=self.alias,
+                    query={"query": {"match_all": {}}, "_source": ["sha256"]},
+                    size=SCAN_PAGE,
+                )
+            }
+
+    def count(self, principal: Principal | None = None) -> int:
+        self._ensure_indices()
+        query: Clause = {"match_all": {}}
+        if principal is not None and not principal.visibility().unrestricted:
+            query = visibility_clause(principal.visibility())
+        response = self._cluster.call("count", lambda c: c.count(index=self.alias, body={"query": query}))
+        return int(response["count"])
+
+    # -- search -----------------------------------------------------------------------------
+    def search(self, query: Query) -> SearchResult:
+        started = time.perf_counter()
+        self._ensure_indices()
+        today = query.today or date.today()
+        visibility = query.principal.visibility() if query.principal else None
+        filters = compile_filters(query.filters, visibility, today, query.expiring_days)
+        keyword = keyword_clause(query.text, self.schema) if query.uses_keyword else None
+        if query.uses_vectors:
+            hits, total, facets = self._fused(query, keyword, filters, today)
+        else:
+            hits, total, facets = self._ranked(query, keyword, filters, today)
+        return SearchResult(
+            total=total,
+            hits=hits,
+            facets=facets,
+            took_ms=(time.perf_counter() - started) * 1000,
+            mode=query.mode if query.uses_vectors else SearchMode.keyword,
+        )
+
+    def _search(self, body: Clause) -> dict[str, Any]:
+        response: dict[str, Any] = self._cluster.call("search", lambda c: c.search(index=self.alias, body=body))
+        return response
+
+    def _ranked(
+        self, query: Query, keyword: Clause | None, filters: list[Clause], today: date
+    ) -> tuple[list[SearchHit], int, Facets]:
+        response = self._search(ranked_request(query, self.schema, keyword, filters, today))
+        by_score = keyword is not None and query.sort is SortOrder.relevance
+        # Scores as in the embedded store: BM25 when ranked by it, 0 for sorted keyword hits, 1 for browse.
+        fixed = 0.0 if keyword is not None else 1.0
+        hits = [
+            search_hit(hit, float(hit["_score"]) if by_score else fixed, self.schema.highlight_fields)
+            for hit in response["hits"]["hits"]
+        ]
+        total = int(response["hits"]["total"]["value"])
+        return hits, total, facet_buckets(response.get("aggregations", {}), query.facets)
+
+    def _fused(
+        self, query: Query, keyword: Clause | None, filters: list[Clause], today: date
+    ) -> tuple[list[SearchHit], int, Facets]:
+        lists = [
+            [hit["_id"] for hit in r["hits"]["hits"]]
+            for r in self._msearch(list_requests(query, self.schema, keyword, filters))
+        ]
+        fused = reciprocal_rank_fusion(lists, k=query.rrf_k)
+        if not fused:
+            return [], 0, facet_buckets({}, query.facets)
+        page = fused[query.offset : query.offset + query.size]
+        body = fused_page_request(
+            query, self.schema, [i for i, _ in fused], [i for i, _ in page], keyword, filters, today
+        )
+        response = self._search(body)
+        documents = response["hits"]["hits"]
+        if query.sort is SortOrder.relevance:
+            by_id = {hit["_id"]: hit for hit in documents}
+            hits = [search_hit(by_id[i], score, self.schema.highlight_fields) for i, score in page if i in by_id]
+        else:
+            hits = [search_hit(hit, 0.0, self.schema.highlight_fields) for hit in documents]
+        return hits, len(fused), facet_buckets(response.get("aggregations", {}), query.facets)
+
+    def _msearch(self, bodies: list[Clause]) -> list[dict[str, Any]]:
+        """All ranked lists in one round trip; a failed list fails the search (no partial fusion)."""
+        lines: list[Clause] = []
+        for body in bodies:
+            lines.extend(({"index": self.alias}, body))
+        response = self._cluster.call("search", lambda c: c.msearch(body=lines))
+        answers: list[dict[str, Any]] = response["responses"]
+        for answer in answers:
+            if "error" in answer:
+                status = answer.get("status")
+                message = f"OpenSearch at {self._cluster.url} failed a ranked list: HTTP {status} {answer['error']}"
+                raise BackendUnavailable(message) if status in RETRY_STATUSES else RuntimeError(message)
+        return answers
