@@ -1,0 +1,123 @@
+"""What the OpenSearch store does when the cluster is missing or dies mid-write."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from loupe_core.encoders.registry import Encoders
+from loupe_core.errors import BackendUnavailable
+from loupe_core.mapping import load_index_definition
+from loupe_core.principal import Role
+from loupe_core.query import Query, SearchMode
+from loupe_core.schema import Asset
+from loupe_core.settings import REPO_ROOT, Settings
+from loupe_core.store.base import WriteReport
+from loupe_core.store.factory import open_store
+from loupe_core.store.opensearch import OpenSearchStore
+from search_api.app import create_app
+from tests.accounts_fixture import bearer, seed_role_users
+from tests.opensearch_node import skip_if_opted_out, start_local_node, stop_local_node
+
+pytestmark = pytest.mark.opensearch
+
+ASSETS = load_index_definition(REPO_ROOT / "mappings", "assets")
+
+
+def closed_port() -> int:
+    """A port nothing listens on: bound by the OS, then released."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def unreachable(tmp_path: Path) -> Iterator[tuple[Settings, OpenSearchStore]]:
+    settings = Settings(
+        backend="opensearch",
+        opensearch_url=f"http://127.0.0.1:{closed_port()}",
+        opensearch_timeout_s=2,
+        data_dir=tmp_path,
+    )
+    store = open_store(settings)
+    assert isinstance(store, OpenSearchStore)
+    yield settings, store
+    store.close()
+
+
+def test_unreachable_cluster_fails_fast_with_backend_unavailable(unreachable: tuple[Settings, OpenSearchStore]) -> None:
+    _, store = unreachable
+    started = time.monotonic()
+    with pytest.raises(BackendUnavailable, match="unreachable"):
+        store.search(Query(text="cat", mode=SearchMode.keyword))
+    assert time.monotonic() - started < 10
+
+
+def test_api_answers_503_with_a_json_error(unreachable: tuple[Settings, OpenSearchStore]) -> None:
+    settings, store = unreachable
+    app = create_app(settings, store=store, encoders=Encoders("", "", "cpu"))
+    keys = seed_role_users(app.state.services.accounts)
+    with TestClient(app) as client:
+        for response in (
+            client.get("/healthz"),
+            client.get("/api/search", params={"q": "cat", "mode": "keyword"}, headers=bearer(keys[Role.viewer])),
+        ):
+            assert response.status_code == 503
+            assert response.json()["error"] == "backend_unavailable"
+            assert "unreachable" in response.json()["detail"]
+
+
+def small_assets(count: int) -> list[Asset]:
+    return [
+        Asset(id=f"asset-{i:05d}", title=f"Asset number {i}", tags=["bulk"], sha256=f"{i:064x}") for i in range(count)
+    ]
+
+
+def test_killed_node_loses_no_acknowledged_write_and_duplicates_nothing(tmp_path: Path) -> None:
+    """SIGKILL mid-bulk, restart on the same data: re-sending everything gives exactly one copy each."""
+    skip_if_opted_out()
+    data_dir = tmp_path / "node"
+    url = start_local_node(data_dir)
+    port = int(url.rsplit(":", 1)[1])
+    try:
+        settings = Settings(backend="opensearch", opensearch_url=url, index_prefix="loupe-fault-", data_dir=tmp_path)
+        store = OpenSearchStore.from_settings(settings, ASSETS)
+        assets = small_assets(2000)
+        reports: list[WriteReport] = []
+        some_written = threading.Event()
+
+        def write_in_batches() -> None:
+            for start in range(0, len(assets), 100):
+                reports.append(store.upsert(assets[start : start + 100]))
+                if len(reports) == 3:
+                    some_written.set()
+
+        writer = threading.Thread(target=write_in_batches)
+        writer.start()
+        assert some_written.wait(timeout=30)
+        os.kill(int((data_dir / "opensearch.pid").read_text().strip()), signal.SIGKILL)
+        writer.join(timeout=60)
+        assert not writer.is_alive()
+
+        written = sum(r.written for r in reports)
+        failed = [f.asset_id for r in reports for f in r.failures]
+        assert written + len(failed) == len(assets), "every document is either written or reported"
+        assert failed, "the kill happened mid-way, so some writes must have failed"
+
+        start_local_node(data_dir, port)
+        report = store.upsert(assets)
+        assert (report.written, report.failures) == (len(assets), [])
+        store.refresh()
+        assert store.count() == len({a.id for a in assets})
+        assert len(store.fingerprints()) == len(assets)
+        store.close()
+    finally:
+        stop_local_node(data_dir)

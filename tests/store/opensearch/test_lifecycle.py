@@ -1,0 +1,126 @@
+"""Index lifecycle on a real node: alias + versioned index, reindex with one alias swap, drop."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from opensearchpy import OpenSearch
+
+from loupe_core.mapping import load_index_definition
+from loupe_core.query import Query, SearchMode
+from loupe_core.schema import Asset
+from loupe_core.settings import REPO_ROOT, Settings
+from loupe_core.store.opensearch import OpenSearchStore
+from loupe_core.store.opensearch.client import Cluster
+from loupe_core.store.opensearch.lifecycle import IndexLifecycle
+
+pytestmark = pytest.mark.opensearch
+
+ASSETS = load_index_definition(REPO_ROOT / "mappings", "assets")
+
+
+@pytest.fixture
+def settings(opensearch_url: str) -> Settings:
+    return Settings(
+        backend="opensearch", opensearch_url=opensearch_url, index_prefix=f"loupe-test-{uuid.uuid4().hex[:8]}-"
+    )
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[OpenSearchStore]:
+    opened = OpenSearchStore.from_settings(settings, ASSETS)
+    yield opened
+    for lifecycle in opened.lifecycles:
+        lifecycle.drop()
+    opened.close()
+
+
+def raw_client(settings: Settings) -> OpenSearch:
+    return Cluster.from_settings(settings).client
+
+
+def test_first_use_creates_versioned_indices_behind_aliases(settings: Settings, store: OpenSearchStore) -> None:
+    assert store.count() == 0
+    client = raw_client(settings)
+    for name in ("assets", "search_log"):
+        alias = f"{settings.index_prefix}{name}"
+        (index,) = client.indices.get_alias(name=alias)
+        assert index.startswith(f"{alias}-v1-")
+        assert client.indices.get_alias(name=alias)[index]["aliases"][alias] == {"is_write_index": True}
+    mapping = client.indices.get_mapping(index=f"{settings.index_prefix}assets")
+    assert next(iter(mapping.values()))["mappings"]["_meta"]["version"] == 1
+
+
+def test_a_second_ensure_reuses_the_alias(settings: Settings, store: OpenSearchStore) -> None:
+    store.count()
+    lifecycle = IndexLifecycle(Cluster.from_settings(settings), settings.index_prefix, ASSETS)
+    before = lifecycle.indices()
+    lifecycle.ensure()
+    assert lifecycle.indices() == before and len(before) == 1
+
+
+def test_a_process_losing_the_creation_race_uses_the_winners_index(
+    settings: Settings, store: OpenSearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both saw no alias and both create: the cluster refuses a second write index for the alias."""
+    store.count()  # the first use creates the winner's index
+    (winner,) = store.lifecycles[0].indices()
+    loser = IndexLifecycle(Cluster.from_settings(settings), settings.index_prefix, ASSETS)
+    looked: list[bool] = []
+    real_indices = loser.indices
+
+    def stale_first_look() -> list[str]:
+        looked.append(True)
+        return [] if len(looked) == 1 else real_indices()
+
+    monkeypatch.setattr(loser, "indices", stale_first_look)
+    loser.ensure()
+    assert real_indices() == [winner]
+
+
+def test_reindex_copies_everything_and_swaps_the_alias(settings: Settings, store: OpenSearchStore) -> None:
+    assets = [Asset(id=f"a{i}", title=f"Lighthouse {i}", image_vector=[1.0, float(i)] + [0.0] * 510) for i in range(30)]
+    assert store.upsert(assets).written == 30
+    lifecycle = store.lifecycles[0]
+    (old,) = lifecycle.indices()
+    new = lifecycle.reindex()
+    assert new != old and lifecycle.indices() == [new]
+    assert not raw_client(settings).indices.exists(index=old)
+    assert store.count() == 30
+    assert store.search(Query(text="lighthouse", mode=SearchMode.keyword)).total == 30
+    assert store.get("a3").image_vector is not None
+
+
+def test_drop_deletes_only_its_own_indices(settings: Settings, store: OpenSearchStore, opensearch_url: str) -> None:
+    neighbour_settings = settings.model_copy(update={"index_prefix": f"loupe-test-{uuid.uuid4().hex[:8]}-"})
+    neighbour = OpenSearchStore.from_settings(neighbour_settings, ASSETS)
+    try:
+        neighbour.count()
+        store.count()
+        for lifecycle in store.lifecycles:
+            lifecycle.drop()
+            assert lifecycle.indices() == []
+        assert len(neighbour.lifecycles[0].indices()) == 1
+    finally:
+        for lifecycle in neighbour.lifecycles:
+            lifecycle.drop()
+        neighbour.close()
+
+
+def test_get_is_real_time_before_refresh(store: OpenSearchStore) -> None:
+    store.upsert([Asset(id="fresh", title="Not refreshed yet")])
+    assert store.get("fresh").title == "Not refreshed yet"
+
+
+def test_long_query_over_near_miss_vocabulary_stays_under_the_clause_limit(store: OpenSearchStore) -> None:
+    """40 words, each with ~100 one-edit neighbours indexed: fuzzy expansion must stay bounded."""
+    words = [f"{c}{v}b{v}d{v}" for c in "bdfgklmnprst" for v in "aeiou"][:40]
+    near_misses = [w[:i] + x + w[i + 1 :] for w in words for i in range(1, 6) for x in "abcdefghijklmnopqrstuvwxyz"]
+    chunks = [near_misses[i : i + 50] for i in range(0, len(near_misses), 50)]
+    store.upsert(
+        [Asset(id=f"v{i}", title=" ".join(c), description=" ".join(c), tags=c[:20]) for i, c in enumerate(chunks)]
+    )
+    store.refresh()
+    assert store.search(Query(text=" ".join(words), mode=SearchMode.keyword, size=5)).total > 0
