@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from indexer.cli import add_index_command
 from loupe_cli.accounts_cli import add_account_commands
 from loupe_cli.demo import add_demo_command
+from loupe_cli.reindex import add_reindex_command
 from loupe_cli.serve import add_serve_arguments, serve
 from loupe_core.errors import LoupeError
 from loupe_core.settings import Settings
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.set_defaults(handler=lambda settings, args: serve(settings, args.host, args.port))
     add_demo_command(subparsers)
     add_account_commands(subparsers)
+    add_reindex_command(subparsers)
     return parser
 
 

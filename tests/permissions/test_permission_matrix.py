@@ -1,0 +1,111 @@
+"""Every role x every surface x both backends: a user sees exactly what their rights allow.
+
+Expected sets come from the rule itself, computed here in Python: admins and librarians see
+everything; others see assets they own or share a group with, minus archived/retired ones.
+Invisible assets answer 404 exactly like missing ones.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from loupe_core.principal import Role
+from loupe_core.schema import Asset, taxonomy_ancestors
+from tests.accounts_fixture import ROLE_GROUPS, bearer
+
+Matrix = tuple[TestClient, dict[Role, str], list[Asset]]
+ROLES = list(Role)
+
+
+def visible_ids(role: Role, assets: list[Asset]) -> set[str]:
+    if role in (Role.admin, Role.librarian):
+        return {a.id for a in assets}
+    groups = set(ROLE_GROUPS[role])
+    return {
+        a.id
+        for a in assets
+        if (a.owner == role.value or groups & set(a.groups)) and a.status.value not in ("archived", "retired")
+    }
+
+
+def hit_ids(body: dict[str, object]) -> set[str]:
+    return {h["asset"]["id"] for h in body["hits"]}  # type: ignore[index, union-attr]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_browse_hits_and_facet_counts(matrix: Matrix, role: Role) -> None:
+    client, keys, assets = matrix
+    visible = visible_ids(role, assets)
+    body = client.get(
+        "/api/search", params={"size": 100, "facet": ["taxonomy", "tags"]}, headers=bearer(keys[role])
+    ).json()
+    assert hit_ids(body) == visible and body["total"] == len(visible)
+    expected: dict[str, int] = {}
+    for asset in assets:
+        if asset.id in visible:
+            for path in {p for t in asset.taxonomy for p in taxonomy_ancestors(t)}:
+                expected[path] = expected.get(path, 0) + 1
+    assert {b["value"]: b["count"] for b in body["facets"]["taxonomy"]} == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_keyword_semantic_and_hybrid_results(matrix: Matrix, role: Role) -> None:
+    client, keys, assets = matrix
+    visible = visible_ids(role, assets)
+    for mode in ("keyword", "semantic", "hybrid"):
+        body = client.get(
+            "/api/search", params={"q": "cat coast space", "mode": mode, "size": 100}, headers=bearer(keys[role])
+        ).json()
+        assert hit_ids(body) <= visible, mode
+    semantic = client.get(
+        "/api/search", params={"q": "anything at all", "mode": "semantic", "size": 100}, headers=bearer(keys[role])
+    ).json()
+    assert hit_ids(semantic) == visible  # filtered inside k-NN: still every visible neighbour
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_more_like_this_and_search_by_image(matrix: Matrix, role: Role) -> None:
+    client, keys, assets = matrix
+    visible = visible_ids(role, assets)
+    seen = sorted(visible)[0]
+    body = client.get(f"/api/assets/{seen}/similar", params={"size": 100}, headers=bearer(keys[role])).json()
+    assert hit_ids(body) == visible - {seen}
+    hidden = sorted({a.id for a in assets} - visible)
+    if hidden:
+        response = client.get(f"/api/assets/{hidden[0]}/similar", headers=bearer(keys[role]))
+        assert response.status_code == 404
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), "purple").save(buffer, "PNG")
+    upload = client.post(
+        "/api/search/image",
+        params={"size": 100},
+        files={"file": ("q.png", buffer.getvalue(), "image/png")},
+        headers=bearer(keys[role]),
+    ).json()
+    assert hit_ids(upload) == visible
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("suffix", ["", "/thumbnail", "/file"])
+def test_point_reads_are_404_when_invisible(matrix: Matrix, role: Role, suffix: str) -> None:
+    client, keys, assets = matrix
+    visible = visible_ids(role, assets)
+    missing = client.get(f"/api/assets/no-such-asset{suffix}", headers=bearer(keys[role]))
+    for asset in assets:
+        response = client.get(f"/api/assets/{asset.id}{suffix}", headers=bearer(keys[role]))
+        if asset.id in visible:
+            assert response.status_code == 200, asset.id
+        else:
+            assert response.status_code == missing.status_code == 404, asset.id
+            assert response.json()["error"] == missing.json()["error"]
+
+
+def test_unauthenticated_and_bad_keys_get_401(matrix: Matrix) -> None:
+    client, keys, _ = matrix
+    for headers in ({}, bearer("lpk_nope_nope"), bearer(keys[Role.viewer] + "x"), {"X-API-Key": "garbage"}):
+        response = client.get("/api/search", headers=headers)
+        assert response.status_code == 401 and response.json()["error"] == "not_authenticated"
