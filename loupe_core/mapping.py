@@ -12,9 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-FieldKind = Literal["text", "keyword", "date", "number", "vector", "stored"]
+FieldKind = Literal["text", "keyword", "date", "number", "vector", "stored", "structured"]
 
 _NUMBER_TYPES = {"integer", "long", "float", "double", "short"}
+_STRUCTURED_TYPES = {"object", "geo_point"}
+"""Values with inner fields (`{"lat": .., "lon": ..}`, a provenance map): kept in the document, not a column."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class IndexDefinition:
             return "number"
         if kind == "keyword":
             return "keyword" if spec.get("index", True) else "stored"
+        if kind in _STRUCTURED_TYPES:
+            return "structured"
         raise ValueError(f"unsupported field type {kind!r} for {field!r} in {self.name}")
 
     def fields_of(self, kind: FieldKind) -> list[str]:

@@ -93,6 +93,7 @@ class Query(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
     text: str = Field(default="", max_length=1000)
+    synonyms: tuple[str, ...] = Field(default=(), max_length=64)
     mode: SearchMode = SearchMode.hybrid
     vectors: dict[VectorField, list[float]] = Field(default_factory=dict)
     like_asset_id: str | None = None
@@ -112,6 +113,11 @@ class Query(BaseModel):
     def _strip_controls(cls, value: str) -> str:
         cleaned = "".join(ch if ch.isprintable() else " " for ch in value)
         return " ".join(cleaned.split())
+
+    @property
+    def keyword_text(self) -> str:
+        """What keyword matching sees: the text plus controlled-vocabulary synonyms (OR-ed in)."""
+        return " ".join((self.text, *self.synonyms)) if self.synonyms else self.text
 
     @property
     def offset(self) -> int:

@@ -31,6 +31,15 @@ class LicenseState(StrEnum):
     expired = "expired"
 
 
+class GeoPoint(BaseModel):
+    """WGS84 coordinates in the shape OpenSearch's `geo_point` accepts (`{"lat": .., "lon": ..}`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
 def normalize_taxonomy_path(raw: str) -> str:
     """`" Food / Fruit/ "` -> `"Food/Fruit"`; empty segments are dropped."""
     return "/".join(part for part in _TAXONOMY_SEGMENT.split(raw.strip()) if part)
@@ -57,21 +66,34 @@ class Asset(BaseModel):
     groups: list[str] = Field(default_factory=list)
     status: AssetStatus = AssetStatus.approved
     credit: str | None = None
+    creator: str | None = None
+    copyright: str | None = None
+    usage_terms: str | None = None
+    camera_make: str | None = None
+    camera_model: str | None = None
+    lens: str | None = None
+    location: GeoPoint | None = None
+    colors: list[str] = Field(default_factory=list)
     file_type: str | None = None
     orientation: str | None = None
     path: str | None = None
     thumbnail: str | None = None
+    preview: str | None = None
     sha256: str | None = None
     phash: str | None = None
     dhash: str | None = None
     width: int | None = None
     height: int | None = None
+    aspect_ratio: float | None = None
+    megapixels: float | None = None
     bytes: int | None = None
     created_at: datetime | None = None
     indexed_at: datetime | None = None
     license_expires: date | None = None
     image_vector: list[float] | None = None
     text_vector: list[float] | None = None
+    provenance: dict[str, str] = Field(default_factory=dict)
+    """Field name -> where its value came from (`manifest`, `sidecar`, `iptc`, `xmp`, `exif`, ...)."""
 
     @field_validator("tags", "groups")
     @classmethod

@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     max_image_pixels: int = Field(default=80_000_000, ge=1, description="Decompression-bomb limit.")
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
     thumbnail_px: int = Field(default=320, ge=32, le=2048)
+    preview_px: int = Field(default=1024, ge=64, le=4096, description="Longest side of the large preview rendition.")
+    index_workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="Decode/derive processes for `loupe index`; unset = CPU count minus one (the encoder's core).",
+    )
 
     knn_candidates: int = Field(default=100, ge=1, le=10_000, description="k for vector search before paging.")
     rrf_k: int = Field(default=60, ge=1)
@@ -83,6 +90,15 @@ class Settings(BaseSettings):
     @property
     def thumbnails_dir(self) -> Path:
         return self.data_dir / "thumbnails"
+
+    @property
+    def previews_dir(self) -> Path:
+        return self.data_dir / "previews"
+
+    @property
+    def index_journal_path(self) -> Path:
+        """The indexer's resumable per-file journal (states, kept vectors, path -> asset id)."""
+        return self.data_dir / "index-journal.sqlite3"
 
     @property
     def accounts_db_path(self) -> Path:

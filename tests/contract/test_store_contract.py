@@ -252,3 +252,13 @@ def test_wrong_vector_dimension_is_a_per_document_failure(fresh_store: AssetStor
     assert report.written == 1 and [f.asset_id for f in report.failures] == [bad.id]
     fresh_store.refresh()
     assert fresh_store.count() == 1
+
+
+def test_scan_lists_exactly_the_visible_assets(store: AssetStore, library: Library) -> None:
+    assert {a.id for a in store.scan()} == {a.id for a in library[0]}
+    assert all(a.image_vector is None for a in store.scan())
+    with_vectors = {a.id: a for a in store.scan(with_vectors=True)}
+    assert len(with_vectors["cat-1"].image_vector or []) == 512
+    viewer = Principal(user_id="zoe", role=Role.viewer, groups=frozenset({"brand"}))
+    expected = ids_where(library, lambda a: "brand" in a.groups and a.status not in ("archived", "retired"))
+    assert {a.id for a in store.scan(viewer)} == expected

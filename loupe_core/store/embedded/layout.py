@@ -41,7 +41,7 @@ class EmbeddedLayout:
     @cached_property
     def scalar_columns(self) -> list[str]:
         """Filterable/sortable single-valued fields stored as columns (besides the JSON doc)."""
-        skip = {"id", *self.list_fields, *self.definition.fields_of("vector")}
+        skip = {"id", *self.list_fields, *self.definition.fields_of("vector"), *self.definition.fields_of("structured")}
         return [f for f in self.definition.properties if f not in skip and f not in ("description",)]
 
     @cached_property

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -100,6 +100,16 @@ class EmbeddedStore:
             raise AssetNotFound(f"asset {asset_id!r} not found")
         return load_doc(row[0], dict(zip(vectors, row[1:], strict=True)))
 
+    def scan(self, principal: Principal | None = None, with_vectors: bool = False) -> Iterator[Asset]:
+        where, params = ("1", [])
+        if principal is not None and not principal.visibility().unrestricted:
+            where, params = visibility_clause(principal.visibility())
+        vectors = self.layout.vector_fields if with_vectors else []
+        select = "".join(f', "{v}"' for v in vectors)
+        cursor = self._pool.get().execute(f"SELECT doc{select} FROM assets WHERE {where} ORDER BY rowid", params)
+        for row in cursor:
+            yield load_doc(row[0], dict(zip(vectors, row[1:], strict=True)))
+
     def fingerprints(self) -> dict[str, str | None]:
         return dict(self._pool.get().execute("SELECT id, sha256 FROM assets").fetchall())
 
@@ -130,7 +140,7 @@ class EmbeddedStore:
         today = query.today or date.today()
         visibility = query.principal.visibility() if query.principal else None
         where, params = compile_filters(query.filters, visibility, today, query.expiring_days)
-        expression = match_expression(query.text, self._vocabulary) if query.uses_keyword else None
+        expression = match_expression(query.keyword_text, self._vocabulary) if query.uses_keyword else None
 
         if query.uses_vectors:
             ranked, total, matched = self._fused(query, where, params, expression)

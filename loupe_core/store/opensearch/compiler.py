@@ -89,7 +89,7 @@ def ranked_request(
     }
     if query.facets:
         body["aggs"] = facet_aggs(query.facets, schema, today, query.expiring_days)
-    marked = highlight_clause(query.text, schema) if keyword is not None else None
+    marked = highlight_clause(query.keyword_text, schema) if keyword is not None else None
     if marked is not None:
         body["highlight"] = highlight_spec(schema, marked)
     return body
@@ -166,7 +166,7 @@ def fused_page_request(
         body["size"] = query.size
     if query.facets:
         body["aggs"] = facet_aggs(query.facets, schema, today, query.expiring_days)
-    marked = highlight_clause(query.text, schema) if keyword is not None else None
+    marked = highlight_clause(query.keyword_text, schema) if keyword is not None else None
     if marked is not None:
         body["highlight"] = highlight_spec(schema, marked)
     return body

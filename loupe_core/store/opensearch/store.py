@@ -154,6 +154,21 @@ class OpenSearchStore:
             raise AssetNotFound(f"asset {asset_id!r} not found")
         return asset
 
+    def scan(self, principal: Principal | None = None, with_vectors: bool = False) -> Iterator[Asset]:
+        self._ensure_indices()
+        query: Clause = {"match_all": {}}
+        if principal is not None and not principal.visibility().unrestricted:
+            query = visibility_clause(principal.visibility())
+        source: Clause = {"excludes": []} if with_vectors else self.schema.source_without_vectors
+        with self._cluster.unavailable_as_domain_error("scan"):
+            for hit in scan(
+                self._cluster.client,
+                index=self.alias,
+                query={"query": query, "_source": source},
+                size=SCAN_PAGE,
+            ):
+                yield Asset.model_validate(hit["_source"])
+
     def fingerprints(self) -> dict[str, str | None]:
         self._ensure_indices()
         with self._cluster.unavailable_as_domain_error("fingerprints"):
@@ -182,7 +197,7 @@ class OpenSearchStore:
         today = query.today or date.today()
         visibility = query.principal.visibility() if query.principal else None
         filters = compile_filters(query.filters, visibility, today, query.expiring_days)
-        keyword = keyword_clause(query.text, self.schema) if query.uses_keyword else None
+        keyword = keyword_clause(query.keyword_text, self.schema) if query.uses_keyword else None
         if query.uses_vectors:
             hits, total, facets = self._fused(query, keyword, filters, today)
         else:

@@ -1,0 +1,1 @@
+"""Librarian workflows: metadata completeness, duplicate queues, vocabulary and tag suggestions, edits."""

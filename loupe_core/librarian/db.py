@@ -1,0 +1,33 @@
+"""The librarian's own state (decisions, duplicate pairs, vocabulary) in a SQLite file.
+
+It lives beside the asset store whichever backend serves search: these are workflow
+records, not searchable asset fields, and they must survive a reindex.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from loupe_core.store.embedded.connection import ConnectionPool
+
+DDL = [
+    "CREATE TABLE IF NOT EXISTS not_duplicates (a TEXT NOT NULL, b TEXT NOT NULL, actor TEXT NOT NULL, "
+    "at TEXT NOT NULL, PRIMARY KEY (a, b))",
+    "CREATE TABLE IF NOT EXISTS duplicate_pairs (a TEXT NOT NULL, b TEXT NOT NULL, queue TEXT NOT NULL, "
+    "score REAL NOT NULL, PRIMARY KEY (a, b))",
+    "CREATE INDEX IF NOT EXISTS duplicate_pairs_b ON duplicate_pairs(b)",
+    "CREATE TABLE IF NOT EXISTS duplicate_checked (asset_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, kind TEXT NOT NULL, synonyms TEXT NOT NULL, "
+    "prompt TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS suggestion_decisions (asset_id TEXT NOT NULL, term TEXT NOT NULL, "
+    "decision TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (asset_id, term))",
+]
+
+
+def open_librarian_db(path: Path) -> ConnectionPool:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pool = ConnectionPool(path)
+    with pool.write() as conn:
+        for statement in DDL:
+            conn.execute(statement)
+    return pool
