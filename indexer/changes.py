@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
+from indexer.derive import DeriveSpec
 from indexer.encode import metadata_text
 from loupe_core.schema import Asset
 
@@ -39,10 +39,20 @@ def _comparable(asset: Asset) -> dict[str, Any]:
     return asset.model_dump(exclude=set(VOLATILE_FIELDS))
 
 
+def renditions_present(asset: Asset, spec: DeriveSpec) -> bool:
+    """Both renditions on disk, and the content facts of this indexer version (`megapixels` came with it)."""
+    return (
+        bool(asset.thumbnail and asset.preview)
+        and asset.megapixels is not None
+        and (spec.thumbnails_dir / (asset.thumbnail or "")).is_file()
+        and (spec.previews_dir / (asset.preview or "")).is_file()
+    )
+
+
 def decide(
     stored: Asset,
     proposed: dict[str, Any],
-    thumbnails_dir: Path,
+    spec: DeriveSpec,
     images_available: Callable[[], bool],
     text_available: Callable[[], bool],
 ) -> Decision:
@@ -52,7 +62,7 @@ def decide(
     ValidationError when they do not make a valid asset. The `*_available` callables load a
     model, so they are only asked when a stored vector is missing (an earlier run without it).
     """
-    if not stored.thumbnail or not (thumbnails_dir / stored.thumbnail).is_file():
+    if not renditions_present(stored, spec):
         return Decision(Action.derive)
     if stored.image_vector is None and images_available():
         return Decision(Action.derive)

@@ -1,7 +1,8 @@
 """The `loupe index` subcommand: parses flags, calls `run_index`, prints the outcome, picks the exit code.
 
 Exit codes: 0 done (bad files are reported, not fatal), 1 `--strict` and some file failed,
-2 the run could not start (missing folder, unusable manifest, store unreachable).
+2 the run could not start or its store went away (missing folder, unusable manifest or column
+map, store unreachable); a re-run then resumes from the journal.
 """
 
 from __future__ import annotations
@@ -25,11 +26,22 @@ def add_index_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
     parser = subparsers.add_parser(
         "index",
         help="index a folder of images",
-        description="Index every image under PATH (recursively) into the configured store. "
-        "Metadata comes from <file>.json sidecars and/or a CSV manifest (the manifest wins).",
+        description="Index every image under PATH (recursively) into the configured store. Metadata comes "
+        "from a manifest (CSV or JSON lines), <file>.json sidecars and the files' own EXIF/IPTC/XMP, "
+        "in that order of precedence. An interrupted run resumes where it stopped.",
     )
     parser.add_argument("path", type=Path, metavar="PATH", help="folder to index")
-    parser.add_argument("--manifest", type=Path, help="CSV with a `file` column relative to PATH")
+    parser.add_argument("--manifest", type=Path, help="CSV or .jsonl DAM export with a `file` column relative to PATH")
+    parser.add_argument(
+        "--column-map", type=Path, help='JSON object renaming manifest columns: {"Headline": "title", "Notes": null}'
+    )
+    parser.add_argument(
+        "--include", action="append", default=[], metavar="GLOB", help="only files matching (repeatable)"
+    )
+    parser.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="skip files/folders (repeatable)"
+    )
+    parser.add_argument("--prune", action="store_true", help="delete assets whose file under PATH no longer exists")
     parser.add_argument("--report", type=Path, dest="report_path", help="write problems here as JSON lines")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any image failed")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -46,8 +58,12 @@ def handle_index(settings: Settings, args: argparse.Namespace) -> int:
             strict=args.strict,
             report_path=args.report_path,
             quiet=args.quiet,
+            column_map=args.column_map,
+            include=args.include,
+            exclude=args.exclude,
+            prune=args.prune,
         )
-    except LoupeError as exc:
+    except (LoupeError, ValueError) as exc:  # ValueError: an unusable --include/--exclude pattern
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(render_summary(report))

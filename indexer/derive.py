@@ -1,32 +1,50 @@
-"""Facts computed from an image's bytes: content hash, size, perceptual hashes, thumbnail, capture time.
+"""Facts computed from an image's pixels: size, shape, perceptual hashes, colours, renditions, encoder input.
 
-Everything here depends only on the file's content (and the thumbnail size), which is what
+Everything here depends only on the file's content (and the rendition sizes), which is what
 lets the pipeline reuse these fields unchanged when only a file's metadata was edited.
+
+Nothing needs the full resolution once the width and height are read from the header, so a
+JPEG is decoded at the smallest DCT scale (1/2, 1/4, 1/8) that still covers the preview and
+the encoder input: a 12-megapixel photo then costs a quarter of its full decode.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import os
-import tempfile
-import warnings
+import math
+import time
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import imagehash
-from PIL import ExifTags, Image
+from PIL import Image
 
-from loupe_core.images import open_image
+from indexer.colors import dominant_colors
+from indexer.renditions import (
+    PREVIEW_METHOD,
+    PREVIEW_QUALITY,
+    THUMBNAIL_QUALITY,
+    display_image,
+    reduced,
+    rendition_name,
+    write_webp,
+)
+from loupe_core.images import file_type_of, upright
 
-THUMBNAIL_FORMAT = "webp"
-THUMBNAIL_QUALITY = 80
-# Encoders resize to their own input size (224-336 px for CLIP); keeping the shorter side at
-# 512 px is visually lossless for them and caps a batch of 16 large photos at a few MB.
-ENCODING_SHORT_SIDE = 512
-_EXIF_DATETIME = "%Y:%m:%d %H:%M:%S"
+
+@dataclass(frozen=True)
+class DeriveSpec:
+    """How to derive: the pixel limit, where renditions go and their sizes, the encoder's input size.
+
+    `encoder_px` is None when no encoder input is wanted (no image model, or not loaded yet).
+    """
+
+    max_pixels: int
+    thumbnails_dir: Path
+    previews_dir: Path
+    thumbnail_px: int
+    preview_px: int
+    encoder_px: int | None = None
 
 
 @dataclass(frozen=True)
@@ -39,9 +57,13 @@ class ImageFacts:
     width: int
     height: int
     orientation: str
+    aspect_ratio: float
+    megapixels: float
     phash: str
     dhash: str
+    colors: list[str]
     thumbnail: str
+    preview: str
 
     def as_fields(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,14 +73,19 @@ CONTENT_FIELDS = frozenset(f.name for f in fields(ImageFacts))
 
 
 @dataclass(frozen=True)
-class DerivedImage:
-    facts: ImageFacts
-    pixels: Image.Image
-    """A reduced RGB copy for the image encoder; the full-size decode is released early."""
+class EncoderInput:
+    """RGB pixels already at the encoder's input scale, as raw bytes: cheap to send between processes."""
 
+    size: tuple[int, int]
+    data: bytes
 
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    @classmethod
+    def of(cls, image: Image.Image) -> EncoderInput:
+        rgb = image.convert("RGB")
+        return cls(rgb.size, rgb.tobytes())
+
+    def image(self) -> Image.Image:
+        return Image.frombytes("RGB", self.size, self.data)
 
 
 def orientation_of(width: int, height: int) -> str:
@@ -67,89 +94,80 @@ def orientation_of(width: int, height: int) -> str:
     return "landscape" if width > height else "portrait"
 
 
-def thumbnail_name(sha256: str) -> str:
-    """Thumbnails are named by content, so identical files share one and a rename costs nothing."""
-    return f"{sha256}.{THUMBNAIL_FORMAT}"
+def encoder_scale(image: Image.Image, short_side: int) -> Image.Image:
+    """The image with its short side at `short_side`, rounded exactly as torchvision's `Resize(int)` does.
+
+    The encoder's own preprocessing then finds nothing left to resize, so the vector is the
+    one it would compute from this image, at a fraction of the bytes. Never enlarges.
+    """
+    width, height = image.size
+    short, long = min(width, height), max(width, height)
+    if short <= short_side:
+        return image
+    new_long = int(short_side * long / short)
+    size = (short_side, new_long) if width <= height else (new_long, short_side)
+    return image.resize(size, Image.Resampling.BICUBIC)
 
 
-def write_thumbnail(image: Image.Image, destination: Path, longest_side: int) -> None:
-    """A WebP no larger than `longest_side`, written via a temporary file so readers never see half of it."""
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    thumb = image.convert("RGBA" if has_alpha else "RGB")
-    thumb.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=destination.parent, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            thumb.save(handle, format=THUMBNAIL_FORMAT, quality=THUMBNAIL_QUALITY)
-        os.replace(temporary, destination)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def draft_for(image: Image.Image, spec: DeriveSpec) -> None:
+    """Ask a JPEG for the smallest DCT-scaled decode that still covers the preview and the encoder input."""
+    if image.format not in ("JPEG", "MPO"):
+        return
+    width, height = image.size
+    scale = max(spec.preview_px / max(width, height), (spec.encoder_px or 0) / min(width, height))
+    if scale < 0.5:
+        image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
 
 
-def encoding_copy(image: Image.Image) -> Image.Image:
-    rgb = image.convert("RGB")
-    short = min(rgb.size)
-    if short <= ENCODING_SHORT_SIDE:
-        return rgb
-    scale = ENCODING_SHORT_SIDE / short
-    return rgb.resize((round(rgb.width * scale), round(rgb.height * scale)), Image.Resampling.BICUBIC)
+def derive_facts(
+    image: Image.Image, data: bytes, sha256: str, spec: DeriveSpec, timings: dict[str, float]
+) -> tuple[ImageFacts, EncoderInput | None]:
+    """Measure, hash and render an opened (not yet loaded) image; call inside `decoding_errors`.
 
-
-def derive_image(data: bytes, sha256: str, thumbnails_dir: Path, thumbnail_px: int, max_pixels: int) -> DerivedImage:
-    """Decode (with limits), measure, hash and thumbnail one image; raises `InvalidImage`."""
-    decoded = open_image(data, max_pixels)
-    image = decoded.image
-    name = thumbnail_name(sha256)
-    write_thumbnail(image, thumbnails_dir / name, thumbnail_px)
+    `timings` receives seconds per stage (decode, renditions, analysis, encoder_input).
+    """
+    header_size = image.size
+    started = time.perf_counter()
+    draft_for(image, spec)
+    image.load()
+    turned = upright(image)
+    # Orientations 5-8 swap the sides; the header holds the full-resolution size.
+    swapped = turned.size != image.size and image.width != image.height
+    width, height = header_size[::-1] if swapped else header_size
+    shown = display_image(turned)
+    decoded = time.perf_counter()
+    preview = reduced(shown, spec.preview_px)
+    thumbnail = reduced(preview, spec.thumbnail_px)
+    name = rendition_name(sha256)
+    write_webp(preview, spec.previews_dir / name, PREVIEW_QUALITY, PREVIEW_METHOD)
+    write_webp(thumbnail, spec.thumbnails_dir / name, THUMBNAIL_QUALITY)
+    rendered = time.perf_counter()
     facts = ImageFacts(
         sha256=sha256,
         bytes=len(data),
-        file_type=decoded.file_type,
-        width=image.width,
-        height=image.height,
-        orientation=orientation_of(image.width, image.height),
-        phash=str(imagehash.phash(image)),
-        dhash=str(imagehash.dhash(image)),
+        file_type=file_type_of(image),
+        width=width,
+        height=height,
+        orientation=orientation_of(width, height),
+        aspect_ratio=round(width / height, 4),
+        megapixels=round(width * height / 1_000_000, 2),
+        phash=str(imagehash.phash(thumbnail)),
+        dhash=str(imagehash.dhash(thumbnail)),
+        colors=dominant_colors(thumbnail),
         thumbnail=name,
+        preview=name,
     )
-    return DerivedImage(facts=facts, pixels=encoding_copy(image))
-
-
-def exif_taken_at(data: bytes) -> datetime | None:
-    """EXIF DateTimeOriginal in UTC (using OffsetTimeOriginal when present, else read as UTC).
-
-    Reads only the header. Any EXIF problem means "no capture time", never a failed file:
-    cameras write malformed EXIF often enough, and the decode step judges the image itself.
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with Image.open(io.BytesIO(data)) as image:
-                exif = image.getexif().get_ifd(ExifTags.IFD.Exif)
-    except Exception:  # Pillow's EXIF parser raises a wide, undocumented range of types
-        return None
-    raw = exif.get(ExifTags.Base.DateTimeOriginal)
-    if not isinstance(raw, str):
-        return None
-    try:
-        taken = datetime.strptime(raw.strip("\x00 "), _EXIF_DATETIME)
-    except ValueError:  # e.g. the "0000:00:00 00:00:00" some cameras write when unset
-        return None
-    return taken.replace(tzinfo=_exif_offset(exif.get(ExifTags.Base.OffsetTimeOriginal))).astimezone(UTC)
-
-
-def _exif_offset(raw: object) -> timezone:
-    """`"+02:00"` -> UTC+2; anything else (absent, malformed) -> UTC."""
-    text = raw.strip("\x00 ") if isinstance(raw, str) else ""
-    if len(text) != 6 or text[0] not in "+-" or text[3] != ":" or not (text[1:3] + text[4:6]).isdigit():
-        return UTC
-    minutes = int(text[1:3]) * 60 + int(text[4:6])
-    if minutes >= 24 * 60:
-        return UTC
-    return timezone(timedelta(minutes=minutes if text[0] == "+" else -minutes))
-
-
-def file_modified_at(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    analysed = time.perf_counter()
+    encoder_input = None
+    if spec.encoder_px is not None:
+        source = preview if min(preview.size) >= spec.encoder_px else shown
+        encoder_input = EncoderInput.of(encoder_scale(source, spec.encoder_px))
+    finished = time.perf_counter()
+    for stage, seconds in (
+        ("decode", decoded - started),
+        ("renditions", rendered - decoded),
+        ("analysis", analysed - rendered),
+        ("encoder_input", finished - analysed),
+    ):
+        timings[stage] = timings.get(stage, 0.0) + seconds
+    return facts, encoder_input

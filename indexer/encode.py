@@ -1,4 +1,4 @@
-"""Adds image and text embeddings to assets being built, in batches.
+"""Adds image and text embeddings to assets being built, in batches, on the main process.
 
 Models load on first use, so a re-run where nothing changed never loads CLIP. A missing model
 is announced once and the asset is indexed without that vector; a batch the model chokes on
@@ -28,8 +28,9 @@ T = TypeVar("T")
 class Draft:
     """An asset on its way to the store.
 
-    `pixels` is None when the image vector is kept from the stored asset (only metadata
-    changed); the text vector is always recomputed because it is made of the metadata.
+    `pixels` is None when the image vector is already known (kept from the stored asset when
+    only metadata changed, or from the journal of an interrupted run); the text vector is
+    always recomputed because it is made of the metadata.
     """
 
     path: Path
@@ -66,21 +67,32 @@ class Embedder:
             self._warn(f"indexing without text vectors: {self._encoders.problems.get('text', 'no text model')}")
         return encoder
 
-    def embed(self, drafts: Sequence[Draft]) -> tuple[list[Draft], list[IndexProblem]]:
-        """Fill in vectors in place; returns the complete drafts and a problem for each one that failed."""
+    def input_size(self) -> int | None:
+        """The image encoder's input short side (loads it); None when there is no image encoder."""
+        return self.clip.input_size if self.clip is not None else None
+
+    def embed_images(self, drafts: Sequence[Draft]) -> dict[int, IndexProblem]:
+        """Image vectors for the drafts that carry pixels, set in place; the pixels are released.
+
+        Returns a problem per failed draft, by its index in `drafts`.
+        """
         failures: dict[int, IndexProblem] = {}
         with_pixels = {i: d.pixels for i, d in enumerate(drafts) if d.pixels is not None}
         if with_pixels and self.clip is not None:
             vectors = self._batched(self.clip.encode_images, list(with_pixels.values()))
             self._apply(drafts, failures, "image_vector", zip(with_pixels, vectors, strict=True))
-        texts = {i: metadata_text(d.asset) for i, d in enumerate(drafts) if i not in failures}
-        texts = {i: text for i, text in texts.items() if text}
+        for draft in drafts:
+            draft.pixels = None
+        return failures
+
+    def embed_texts(self, drafts: Sequence[Draft]) -> dict[int, IndexProblem]:
+        """Text vectors of the metadata, set in place; returns a problem per failed draft, by index."""
+        failures: dict[int, IndexProblem] = {}
+        texts = {i: text for i, d in enumerate(drafts) if (text := metadata_text(d.asset))}
         if texts and self.text is not None:
             vectors = self._batched(self.text.encode_texts, list(texts.values()))
             self._apply(drafts, failures, "text_vector", zip(texts, vectors, strict=True))
-        for draft in drafts:
-            draft.pixels = None  # release pixels as soon as they are embedded
-        return [d for i, d in enumerate(drafts) if i not in failures], list(failures.values())
+        return failures
 
     @staticmethod
     def _apply(

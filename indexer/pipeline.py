@@ -1,13 +1,17 @@
-"""Wires the stages: scan the folder, then per batch decide, derive, embed and write.
+"""Wires the stages: scan, derive in worker processes, decide, encode and write in batches, prune.
 
-Work goes batch by batch (`encode_batch_size` files) so memory stays bounded on any library
-size and a crash mid-run keeps everything written so far; re-running picks up from there,
-because unchanged files are recognised by content hash and skipped.
+Worker processes read, hash and decode files (`scheduler`, `worker`) while the main process
+runs the encoders and writes (`commit`): decoding the next batches overlaps with encoding the
+current one. Every file's fate is decided by content hash against the store (unchanged,
+metadata-only refresh, or new content) and against the journal (encoded by an interrupted run).
 """
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,14 +20,21 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from indexer.changes import Action, Decision, decide
-from indexer.derive import content_hash, derive_image, exif_taken_at, file_modified_at
+from indexer.changes import Action, decide, renditions_present
+from indexer.commit import Batch, Committer
+from indexer.derive import DeriveSpec
 from indexer.encode import Draft, Embedder
+from indexer.journal import Journal
+from indexer.manifest import ColumnMap
+from indexer.path_filter import PathFilter
+from indexer.precedence import asset_fields
+from indexer.prune import prune_missing
 from indexer.report import IndexProblem, IndexReport, Reason, validation_detail, write_error_report
+from indexer.scheduler import DerivePool
 from indexer.sources import Candidate, scan
-from indexer.write import write_drafts
+from indexer.worker import FileFailure, FileResult, FileTask, KnownContent, NewContent
 from loupe_core.encoders.registry import Encoders
-from loupe_core.errors import AssetNotFound, InvalidImage, InvalidImageKind
+from loupe_core.errors import AssetNotFound
 from loupe_core.schema import Asset
 from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
@@ -31,92 +42,148 @@ from loupe_core.store.factory import open_store
 
 __all__ = ["IndexReport", "run_index"]
 
-_IMAGE_REASONS: dict[InvalidImageKind, Reason] = {
-    "unsupported_format": Reason.unsupported_format,
-    "too_large": Reason.too_large,
-    "not_an_image": Reason.not_an_image,
-    "corrupt": Reason.corrupt,
-    "invalid": Reason.invalid_image,
-}
+
+def worker_count(settings: Settings) -> int:
+    """Settings, else all cores but the one the encoder runs on."""
+    return settings.index_workers or max(1, (os.cpu_count() or 2) - 1)
 
 
 class _IndexRun:
-    """State shared by the batches of one run: one `indexed_at` for all, the stored fingerprints."""
+    """State shared by the files of one run: one `indexed_at` for all, stored and journaled fingerprints."""
 
-    def __init__(self, settings: Settings, store: AssetStore, embedder: Embedder, report: IndexReport) -> None:
+    def __init__(
+        self, settings: Settings, store: AssetStore, embedder: Embedder, journal: Journal, report: IndexReport
+    ) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
+        self.journal = journal
         self.report = report
         self.known = store.fingerprints()
         self.now = datetime.now(UTC)
+        self.spec = DeriveSpec(
+            settings.max_image_pixels,
+            settings.thumbnails_dir,
+            settings.previews_dir,
+            settings.thumbnail_px,
+            settings.preview_px,
+        )
+        self.encoder_ready = False
+        self.committer = Committer(store, embedder, journal, report, settings.clip_model)
+        self.batch = Batch()
 
-    def process(self, batch: Sequence[Candidate]) -> None:
-        drafts = [draft for draft in map(self._prepare, batch) if draft is not None]
-        complete, problems = self.embedder.embed(drafts)
-        self.report.failed.extend(problems)
-        written, problems = write_drafts(self.store, complete)
-        self.report.indexed += written
-        self.report.failed.extend(problems)
+    def run(self, root: Path, candidates: Sequence[Candidate], progress: Progress) -> None:
+        journaled = self.journal.entries_under(root)
+        by_path = {c.path: c for c in candidates}
+        reusable: dict[Path, tuple[str, ...]] = {}
+        for candidate in candidates:
+            entry = journaled.get(str(candidate.path))
+            shas = {self.known.get(candidate.asset_id)}
+            if entry is not None and entry.state == "encoded" and entry.encoder == self.settings.clip_model:
+                shas.add(entry.sha256)
+            reusable[candidate.path] = tuple(sorted(s for s in shas if s))
+        self.journaled = journaled
+        if any(not shas for shas in reusable.values()):
+            self._ready_encoder()  # new files: the encoder's input size shapes what workers produce
+        task = progress.add_task("Indexing", total=len(candidates))
+        window = max(2 * self.settings.encode_batch_size, 4 * worker_count(self.settings))
+        with DerivePool(worker_count(self.settings), window) as pool:
+            for candidate in candidates:
+                pool.add(FileTask(candidate.path, self.spec, reusable[candidate.path]))
+            waited = time.perf_counter()
+            for file_task, result in pool.results():
+                self.report.add_time("wait_for_workers", time.perf_counter() - waited)
+                for stage, seconds in result.timings.items():
+                    self.report.add_time(stage, seconds)
+                if (again := self._accept(by_path[file_task.path], result)) is not None:
+                    pool.add(again)
+                else:
+                    progress.advance(task)
+                if len(self.batch.drafts) >= self.settings.encode_batch_size:
+                    self._commit()
+                waited = time.perf_counter()
+        self._commit()
+        self.committer.flush_settled()
+
+    def _ready_encoder(self) -> None:
+        if not self.encoder_ready:
+            self.spec = replace(self.spec, encoder_px=self.embedder.input_size())
+            self.encoder_ready = True
+
+    def _commit(self) -> None:
+        if self.batch.drafts:
+            batch, self.batch = self.batch, Batch()
+            self.committer.commit(batch)
 
     def _fail(self, path: Path, reason: Reason, detail: str) -> None:
         self.report.failed.append(IndexProblem.of(path, reason, detail))
 
-    def _read(self, path: Path) -> tuple[bytes, datetime] | None:
+    def _validated(self, path: Path, fields: dict[str, Any]) -> Asset | None:
         try:
-            data, modified = path.read_bytes(), file_modified_at(path)
-        except OSError as exc:
-            self._fail(path, Reason.unreadable, exc.strerror or str(exc))
-            return None
-        if not data:
-            self._fail(path, Reason.empty, "the file is empty (0 bytes)")
-            return None
-        return data, modified
-
-    def _decide(self, asset_id: str, fields: dict[str, Any]) -> Decision:
-        try:
-            stored = self.store.get(asset_id)
-        except AssetNotFound:  # deleted since the fingerprints were read: index it afresh
-            return Decision(Action.derive)
-        return decide(
-            stored,
-            fields,
-            self.settings.thumbnails_dir,
-            lambda: self.embedder.clip is not None,
-            lambda: self.embedder.text is not None,
-        )
-
-    def _prepare(self, candidate: Candidate) -> Draft | None:
-        """A draft to embed and write, or None when the file is unchanged or failed (both recorded)."""
-        path = candidate.path
-        read = self._read(path)
-        if read is None:
-            return None
-        data, modified = read
-        sha256 = content_hash(data)
-        fields = candidate.asset_fields(candidate.metadata.created_at or exif_taken_at(data) or modified)
-        try:
-            base = Asset.model_validate(fields)  # before any decoding: bad metadata costs nothing
+            return Asset.model_validate(fields)
         except ValidationError as exc:
             self._fail(path, Reason.bad_metadata, validation_detail(exc))
             return None
-        if self.known.get(base.id) == sha256:
-            decision = self._decide(base.id, fields)
-            if decision.action is Action.unchanged:
-                self.report.unchanged += 1
-                return None
-            if decision.action is Action.refresh and decision.asset is not None:
-                return Draft(path, decision.asset.model_copy(update={"indexed_at": self.now}))
-        settings = self.settings
-        try:
-            derived = derive_image(
-                data, sha256, settings.thumbnails_dir, settings.thumbnail_px, settings.max_image_pixels
-            )
-        except InvalidImage as exc:
-            self._fail(path, _IMAGE_REASONS[exc.kind], str(exc))
+
+    def _accept(self, candidate: Candidate, result: FileResult) -> FileTask | None:
+        """Record the file's outcome (or batch its draft); returns a task to run again when more is needed."""
+        path = candidate.path
+        if isinstance(result, FileFailure):
+            self._fail(path, result.reason, result.detail)
             return None
-        asset = base.model_copy(update={**derived.facts.as_fields(), "indexed_at": self.now})
-        return Draft(path, asset, derived.pixels)
+        fields = asset_fields(candidate, result.embedded, result.modified)
+        if isinstance(result, NewContent):
+            if result.encoder_input is None and not self.encoder_ready:
+                self._ready_encoder()  # content changed in a run that expected none: derive once more
+                if self.spec.encoder_px is not None:
+                    return FileTask(path, self.spec)
+            asset = self._validated(path, {**fields, **result.facts.as_fields(), "indexed_at": self.now})
+            if asset is not None:
+                pixels = result.encoder_input.image() if result.encoder_input is not None else None
+                self.batch.add(Draft(path, asset, pixels), fresh=True)
+            return None
+        return self._accept_known(candidate, result, fields)
+
+    def _accept_known(self, candidate: Candidate, result: KnownContent, fields: dict[str, Any]) -> FileTask | None:
+        """Content this run already has facts for: in the store (maybe unchanged) or in the journal."""
+        path = candidate.path
+        if self.known.get(candidate.asset_id) == result.sha256:
+            try:
+                stored = self.store.get(candidate.asset_id)
+                decision = decide(
+                    stored,
+                    fields,
+                    self.spec,
+                    lambda: self.embedder.clip is not None,
+                    lambda: self.embedder.text is not None,
+                )
+            except AssetNotFound:  # deleted since the fingerprints were read: index it afresh
+                decision = None
+            except ValidationError as exc:
+                self._fail(path, Reason.bad_metadata, validation_detail(exc))
+                return None
+            if decision is not None and decision.action is Action.unchanged:
+                self.report.unchanged += 1
+                entry = self.journaled.get(str(path))
+                if entry is None or (entry.asset_id, entry.sha256, entry.state) != (
+                    stored.id,
+                    result.sha256,
+                    "written",
+                ):
+                    self.committer.settled.append((str(path), stored.id, result.sha256))
+                return None
+            if decision is not None and decision.action is Action.refresh and decision.asset is not None:
+                self.batch.add(Draft(path, decision.asset.model_copy(update={"indexed_at": self.now})), fresh=False)
+                return None
+        elif (kept := self.journal.encoded(str(path))) is not None and kept.sha256 == result.sha256:
+            update = {**kept.facts, "image_vector": kept.image_vector, "indexed_at": self.now}
+            asset = self._validated(path, {**fields, **update})
+            if asset is not None and renditions_present(asset, self.spec):
+                self.report.reused += 1
+                self.batch.add(Draft(path, asset), fresh=False)
+                return None
+        self._ready_encoder()
+        return FileTask(path, self.spec)
 
 
 def _progress(console: Console, quiet: bool) -> Progress:
@@ -141,17 +208,31 @@ def run_index(
     store: AssetStore | None = None,
     encoders: Encoders | None = None,
     console: Console | None = None,
+    column_map: Path | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    prune: bool = False,
 ) -> IndexReport:
     """Index every image under `root`; returns what happened to each file.
 
     Bad files are recorded, never raised; only a run that cannot start (missing folder,
-    unusable manifest, unreachable store) raises a `LoupeError`. A store or encoders passed
-    in are the caller's to close; otherwise they are opened from `settings`. Warnings (a
-    missing model) go to `console` (stderr by default) even when `quiet`, which only hides
-    the progress bar.
+    unusable manifest, unreachable store) or whose store goes away raises a `LoupeError`. A
+    store or encoders passed in are the caller's to close; otherwise they are opened from
+    `settings`. Warnings (a missing model) go to `console` (stderr by default) even when
+    `quiet`, which only hides the progress bar. `prune` deletes the assets of files under
+    `root` that no longer exist.
     """
+    started = time.perf_counter()
     console = console or Console(stderr=True)
-    scanned = scan(root, manifest, exclude=(settings.data_dir, settings.thumbnails_dir))
+    columns = ColumnMap.load(column_map) if column_map is not None else None
+    only = PathFilter.from_globs(tuple(include), tuple(exclude))
+    own_files = (
+        settings.data_dir,
+        settings.thumbnails_dir,
+        settings.previews_dir,
+        *([column_map] if column_map else []),
+    )
+    scanned = scan(root, manifest, exclude=own_files, column_map=columns, only=only)
     report = IndexReport(failed=scanned.failed, skipped=scanned.skipped, strict=strict)
 
     def warn(message: str) -> None:
@@ -160,18 +241,18 @@ def run_index(
 
     embedder = Embedder(encoders or Encoders.from_settings(settings), settings.encode_batch_size, warn)
     active = store if store is not None else open_store(settings)
+    journal = Journal(settings.index_journal_path)
     try:
-        run = _IndexRun(settings, active, embedder, report)
-        size = settings.encode_batch_size
+        run = _IndexRun(settings, active, embedder, journal, report)
         with _progress(console, quiet) as progress:
-            task = progress.add_task("Indexing", total=len(scanned.candidates))
-            for start in range(0, len(scanned.candidates), size):
-                batch = scanned.candidates[start : start + size]
-                run.process(batch)
-                progress.advance(task, len(batch))
+            run.run(root.resolve(), scanned.candidates, progress)
+        if prune:
+            report.pruned = prune_missing(active, journal, root.resolve())
     finally:
+        journal.close()
         if store is None:
             active.close()
+    report.add_time("total", time.perf_counter() - started)
     if report_path is not None:
         write_error_report(report, report_path)
     return report

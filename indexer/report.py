@@ -24,6 +24,7 @@ class Reason(StrEnum):
     bad_metadata = "bad_metadata"
     duplicate_id = "duplicate_id"
     missing_file = "missing_file"
+    outside_root = "outside_root"
     unreadable = "unreadable"
     empty = "empty"
     not_an_image = "not_an_image"
@@ -71,21 +72,34 @@ class IndexReport:
     """
 
     indexed: int = 0
+    """Assets written to the store."""
     unchanged: int = 0
+    encoded: int = 0
+    """Images run through the image encoder; with `reused`, how a resumed run proves it redid nothing."""
+    reused: int = 0
+    """Image vectors taken from the journal of an interrupted run instead of being encoded again."""
+    pruned: int | None = None
+    """Assets deleted because their file is gone; None when the run did not prune."""
     failed: list[IndexProblem] = field(default_factory=list)
     skipped: list[IndexProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     strict: bool = False
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Time per stage: worker stages summed over processes, main-process stages wall time."""
 
     @property
     def exit_code(self) -> int:
         """Non-zero only for a strict run with failures: by default a partly bad folder still indexes."""
         return 1 if self.strict and self.failed else 0
 
+    def add_time(self, stage: str, seconds: float) -> None:
+        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
+
     def summary(self) -> str:
+        pruned = f", pruned {self.pruned}" if self.pruned is not None else ""
         return (
-            f"indexed {self.indexed}, unchanged {self.unchanged}, "
-            f"failed {len(self.failed)}, skipped {len(self.skipped)}"
+            f"indexed {self.indexed}, unchanged {self.unchanged}, encoded {self.encoded}, reused {self.reused}, "
+            f"failed {len(self.failed)}, skipped {len(self.skipped)}{pruned}"
         )
 
 

@@ -155,3 +155,7 @@ class SearchResult(BaseModel):
     took_ms: float = 0.0
     mode: SearchMode = SearchMode.hybrid
     notes: list[str] = Field(default_factory=list)
+    keyword_matches: int | None = None
+    """How many assets the keyword part matched (capped at the fusion window in hybrid mode);
+    None when the query had no keyword part. Zero-result analytics and rescue read it."""
+    rescued: bool = False

@@ -14,6 +14,7 @@ from loupe_core.encoders.registry import Encoders
 from loupe_core.errors import EncoderUnavailable
 from loupe_core.images import open_image
 from loupe_core.query import Query, SearchMode, SearchResult, VectorField
+from loupe_core.schema import LicenseState
 from loupe_core.store.base import AssetStore
 
 QUERY_CACHE_SIZE = 1024
@@ -42,12 +43,41 @@ class QueryVectorCache:
                 self._items.popitem(last=False)
 
 
+Synonyms = Callable[[str], tuple[str, ...]]
+UNEXPIRED = (LicenseState.none, LicenseState.valid, LicenseState.expiring)
+
+
+def no_synonyms(_: str) -> tuple[str, ...]:
+    return ()
+
+
 class SearchService:
-    def __init__(self, store: AssetStore, encoders: Encoders, max_image_pixels: int) -> None:
+    def __init__(
+        self,
+        store: AssetStore,
+        encoders: Encoders,
+        max_image_pixels: int,
+        synonyms: Synonyms = no_synonyms,
+        hide_expired_from_viewers: bool = True,
+    ) -> None:
         self.store = store
         self.encoders = encoders
         self.max_image_pixels = max_image_pixels
+        self.synonyms = synonyms
+        self.hide_expired_from_viewers = hide_expired_from_viewers
         self._cache = QueryVectorCache()
+
+    def _prepare(self, query: Query) -> Query:
+        """Rules every search obeys: expired licences hidden from non-librarians, synonyms added."""
+        update: dict[str, object] = {}
+        principal = query.principal
+        if self.hide_expired_from_viewers and principal is not None and not principal.sees_everything:
+            allowed = tuple(s for s in (query.filters.license or UNEXPIRED) if s is not LicenseState.expired)
+            narrowed = {"license": allowed} if allowed else {"ids": ()}  # asked for expired only: nothing
+            update["filters"] = query.filters.model_copy(update=narrowed)
+        if query.text and query.mode is not SearchMode.semantic:
+            update["synonyms"] = self.synonyms(query.text)
+        return query.model_copy(update=update) if update else query
 
     def text_vectors(self, text: str) -> tuple[dict[VectorField, list[float]], list[str]]:
         """CLIP text -> image space and MiniLM -> metadata space; notes say what was missing."""
@@ -74,6 +104,7 @@ class SearchService:
         return found
 
     def search(self, query: Query) -> SearchResult:
+        query = self._prepare(query)
         notes: list[str] = []
         if query.mode is not SearchMode.keyword and query.text and not query.vectors:
             vectors, notes = self.text_vectors(query.text)
@@ -83,7 +114,22 @@ class SearchService:
                 query = query.model_copy(update={"mode": SearchMode.keyword})
                 notes.append("semantic search fell back to keyword search")
         result = self.store.search(query)
+        if result.keyword_matches == 0 and query.text:
+            result = self._rescue(query, result)
         result.notes = [*notes, *result.notes]
+        return result
+
+    def _rescue(self, query: Query, result: SearchResult) -> SearchResult:
+        """Keyword search found nothing: answer by meaning instead, and say so."""
+        if result.total == 0 and query.mode is SearchMode.keyword:
+            vectors, _ = self.text_vectors(query.text)
+            if not vectors:
+                return result
+            result = self.store.search(query.model_copy(update={"mode": SearchMode.semantic, "vectors": vectors}))
+            result.keyword_matches = 0
+        if result.total:
+            result.rescued = True
+            result.notes.append(f"No keyword matches for “{query.text}”; showing results by meaning instead.")
         return result
 
     def similar(self, asset_id: str, query: Query) -> SearchResult:
@@ -96,6 +142,7 @@ class SearchService:
         }
         if not vectors:
             raise EncoderUnavailable(f"asset {asset_id!r} has no embeddings to compare")
+        query = self._prepare(query)
         filters = query.filters.model_copy(update={"exclude_ids": (*query.filters.exclude_ids, asset_id)})
         mode = SearchMode.hybrid if query.text else SearchMode.semantic
         return self.store.search(query.model_copy(update={"vectors": vectors, "filters": filters, "mode": mode}))

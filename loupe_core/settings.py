@@ -75,6 +75,16 @@ class Settings(BaseSettings):
     )
     anonymous_groups: list[str] = Field(default_factory=list, description="The groups an anonymous caller sees.")
 
+    required_fields: list[Literal["title", "tags", "taxonomy", "description", "license"]] = Field(
+        default_factory=lambda: ["title", "tags", "taxonomy", "description", "license"],
+        description="Metadata the incomplete-metadata report requires.",
+    )
+    duplicate_phash_distance: int = Field(default=8, ge=0, le=32)
+    duplicate_near_cosine: float = Field(default=0.9, gt=0, le=1)
+    show_expired_to_viewers: bool = False
+    expiring_days: int = Field(default=30, ge=0, le=3650)
+    search_log_capacity: int = Field(default=10_000, ge=1)
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -103,6 +113,14 @@ class Settings(BaseSettings):
     @property
     def accounts_db_path(self) -> Path:
         return self.data_dir / "accounts.sqlite3"
+
+    @property
+    def librarian_db_path(self) -> Path:
+        return self.data_dir / "librarian.sqlite3"
+
+    @property
+    def search_log_path(self) -> Path:
+        return self.data_dir / "analytics.sqlite3"
 
     def resolved_secret_key(self) -> str:
         """The configured secret, or one generated once per data dir (file mode 0600)."""

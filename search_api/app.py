@@ -11,7 +11,7 @@ from loupe_core.encoders.registry import Encoders
 from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
 from search_api.errors import install_error_handlers
-from search_api.routers import assets, health, search
+from search_api.routers import admin, analytics, assets, events, health, librarian, search
 from search_api.services import Services
 
 
@@ -34,6 +34,14 @@ def create_app(settings: Settings, store: AssetStore | None = None, encoders: En
     )
     app.state.services = services
     install_error_handlers(app)
-    for router in (search.router, assets.router, health.router):
+    for router in (
+        search.router,
+        assets.router,
+        events.router,
+        librarian.router,
+        analytics.router,
+        admin.router,
+        health.router,
+    ):
         app.include_router(router)
     return app

@@ -64,6 +64,8 @@ class SearchResponse(BaseModel):
     hits: list[Hit]
     facets: dict[str, list[Bucket]]
     notes: list[str]
+    rescued: bool = False
+    query_id: str | None = None
 
 
 def asset_path(asset_id: str) -> str:
@@ -120,8 +122,12 @@ def asset_detail(asset: Asset, today: date) -> AssetDetail:
     )
 
 
-def search_response(result: SearchResult, page: int, size: int, today: date) -> SearchResponse:
+def search_response(
+    result: SearchResult, page: int, size: int, today: date, query_id: str | None = None
+) -> SearchResponse:
     return SearchResponse(
+        rescued=result.rescued,
+        query_id=query_id,
         total=result.total,
         page=page,
         size=size,

@@ -1,4 +1,4 @@
-"""What one running app holds: settings, the store, the encoders and the search service.
+"""What one running app holds: settings, stores, encoders and the services built on them.
 
 Built in `create_app` (or handed in by tests), never at import time.
 """
@@ -9,10 +9,21 @@ from dataclasses import dataclass
 
 from loupe_core.accounts.cookies import CookieSigner
 from loupe_core.accounts.store import AccountStore
+from loupe_core.analytics.embedded_log import EmbeddedSearchLog
+from loupe_core.analytics.recorder import EventRecorder
+from loupe_core.encoders.metadata_text import metadata_text
 from loupe_core.encoders.registry import Encoders
+from loupe_core.librarian.completeness import RequiredField
+from loupe_core.librarian.db import open_librarian_db
+from loupe_core.librarian.duplicates import DuplicateFinder, DuplicateThresholds
+from loupe_core.librarian.editing import AssetEditor
+from loupe_core.librarian.suggestions import TagSuggester
+from loupe_core.librarian.vocabulary import Vocabulary
+from loupe_core.schema import Asset
 from loupe_core.search_service import SearchService
 from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
+from loupe_core.store.embedded.connection import ConnectionPool
 from loupe_core.store.factory import open_store
 from search_api.rate_limit import SlidingWindowLimiter
 
@@ -26,20 +37,60 @@ class Services:
     accounts: AccountStore
     cookies: CookieSigner
     login_limiter: SlidingWindowLimiter
+    search_log: EmbeddedSearchLog
+    recorder: EventRecorder
+    librarian_db: ConnectionPool
+    vocabulary: Vocabulary
+    suggester: TagSuggester
+    editor: AssetEditor
+    duplicates: DuplicateFinder
 
     @classmethod
     def build(cls, settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None) -> Services:
         store = store or open_store(settings)
         encoders = encoders or Encoders.from_settings(settings)
+        accounts = AccountStore(settings.accounts_db_path)
+        librarian_db = open_librarian_db(settings.librarian_db_path)
+        vocabulary = Vocabulary(librarian_db)
+        search_log = EmbeddedSearchLog(settings.search_log_path)
+
+        def embed_text(asset: Asset) -> list[float] | None:
+            text = encoders.text()
+            return text.encode_texts([metadata_text(asset)])[0].tolist() if text else asset.text_vector
+
         return cls(
             settings=settings,
             store=store,
             encoders=encoders,
-            search=SearchService(store, encoders, settings.max_image_pixels),
-            accounts=AccountStore(settings.accounts_db_path),
+            search=SearchService(
+                store,
+                encoders,
+                settings.max_image_pixels,
+                synonyms=vocabulary.synonyms_for,
+                hide_expired_from_viewers=not settings.show_expired_to_viewers,
+            ),
+            accounts=accounts,
             cookies=CookieSigner(settings.resolved_secret_key()),
             login_limiter=SlidingWindowLimiter(settings.login_attempts_per_minute),
+            search_log=search_log,
+            recorder=EventRecorder(search_log, capacity=settings.search_log_capacity),
+            librarian_db=librarian_db,
+            vocabulary=vocabulary,
+            suggester=TagSuggester(vocabulary, encoders, librarian_db),
+            editor=AssetEditor(store, accounts, embed_text),
+            duplicates=DuplicateFinder(
+                store,
+                librarian_db,
+                DuplicateThresholds(settings.duplicate_phash_distance, settings.duplicate_near_cosine),
+            ),
         )
 
+    @property
+    def required_fields(self) -> list[RequiredField]:
+        return [RequiredField(f) for f in self.settings.required_fields]
+
     def close(self) -> None:
+        self.recorder.close()
+        self.search_log.close()
+        self.librarian_db.close()
         self.accounts.close()

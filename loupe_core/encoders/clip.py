@@ -105,6 +105,17 @@ class ClipEncoder:
             self._model, self._preprocess, self._tokenizer = model, preprocess, tokenizer
 
     @property
+    def input_size(self) -> int:
+        """The short side the model's own preprocessing scales images to (224 for ViT-B-32).
+
+        The indexer pre-scales images to it in its worker processes, so only small images
+        cross processes and the preprocessing here finds nothing left to resize.
+        """
+        self.load()
+        size = self._model.visual.preprocess_cfg["size"]
+        return int(size) if isinstance(size, int) else int(min(size))
+
+    @property
     def dimension(self) -> int:
         return int(self.encode_texts(["dimension probe"]).shape[1])
 
@@ -120,8 +131,47 @@ class ClipEncoder:
     def encode_texts(self, texts: Sequence[str]) -> Embeddings:
         self.load()
         tokens = self._tokenizer(list(texts)).to(self.device)
-        features = self._model.encode_text(tokens)
-        return _normalized(features)
+        return _normalized(encode_text_trimmed(self._model, tokens))
+
+
+def _pooled_positions(model: Any, tokens: torch.Tensor) -> torch.Tensor | None:
+    """Where open_clip's `text_global_pool` reads each text's embedding, or None if it reads
+    a position that depends on the context length (`last`) or every position (`none`)."""
+    if model.text_pool_type == "argmax":
+        return tokens.argmax(dim=-1)
+    if model.text_pool_type == "eos" and model.text_eos_id is not None:
+        return (tokens == model.text_eos_id).int().argmax(dim=-1)
+    return None
+
+
+def encode_text_trimmed(model: Any, tokens: torch.Tensor) -> torch.Tensor:
+    """`model.encode_text(tokens)` with the context cut to the longest text in the batch.
+
+    A query is ~5 tokens padded to 77, and the text tower's cost grows with the context. Its
+    attention mask is causal, so position i only sees positions <= i: the pooled position
+    (end-of-text) and everything before it come out the same whatever follows, and the
+    padding can be dropped. This repeats open_clip's `CLIP.encode_text` (open_clip 2.x-3.x)
+    on the first L positions, slicing the token ids, the positional embedding and the mask
+    alike; any other model class, pooling or a non-causal tower takes the library's own path.
+    tests/core/test_clip_text_trim.py checks the two paths agree.
+    """
+    from open_clip.model import CLIP
+
+    positions = _pooled_positions(model, tokens) if type(model) is CLIP and model.attn_mask is not None else None
+    if positions is None:
+        return model.encode_text(tokens)
+    length = int(positions.max()) + 1
+    cast_dtype = model.transformer.get_cast_dtype()
+    x = model.token_embedding(tokens[:, :length]).to(cast_dtype)
+    x = x + model.positional_embedding[:length].to(cast_dtype)
+    x = model.transformer(x, attn_mask=model.attn_mask[:length, :length])
+    x = model.ln_final(x)
+    x = x[torch.arange(x.shape[0], device=x.device), positions]
+    if model.text_projection is None:
+        return x
+    if isinstance(model.text_projection, torch.nn.Linear):
+        return model.text_projection(x)
+    return x @ model.text_projection
 
 
 def _normalized(features: torch.Tensor) -> Embeddings:

@@ -86,6 +86,16 @@ class TagSuggester:
             )
         return sorted(found, key=lambda s: (-s.score, s.term))[:limit]
 
+    def closest_terms(self, text: str, limit: int = 3) -> list[str]:
+        """Vocabulary terms nearest to a query by meaning: what a librarian might add as a synonym."""
+        terms, _, text_vectors = self._term_vectors()
+        encoder = self.encoders.text()
+        if not terms or text_vectors is None or encoder is None:
+            return []
+        scores = text_vectors @ encoder.encode_texts([text])[0]
+        order = np.argsort(-scores, kind="stable")[:limit]
+        return [terms[i].term for i in order]
+
     def record(self, asset_id: str, term: str, decision: Decision, actor: str) -> None:
         with self.db.write() as tx:
             tx.execute(

@@ -50,6 +50,10 @@ class AssetStore(Protocol):
 
     def count(self, principal: Principal | None = None) -> int: ...
 
+    def scan(self, principal: Principal | None = None, with_vectors: bool = False) -> Iterator[Asset]:
+        """Every asset the principal may see, in no set order (reports, duplicate detection)."""
+        ...
+
     def search(self, query: Query) -> SearchResult: ...
 
     def refresh(self) -> None:

@@ -5,20 +5,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, UploadFile
+from fastapi import APIRouter, File, HTTPException, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from search_api.deps import ServicesDep
+from search_api.deps import CurrentPrincipal, ServicesDep
 from search_api.params import SearchQueryDep
 from search_api.schemas import SearchResponse, search_response
+from search_api.search_logging import record_search
 
 router = APIRouter(prefix="/api/search", tags=["search"])
 
 
 @router.get("", response_model=SearchResponse, summary="Search assets")
-def search(query: SearchQueryDep, services: ServicesDep) -> SearchResponse:
+def search(
+    request: Request, query: SearchQueryDep, services: ServicesDep, principal: CurrentPrincipal
+) -> SearchResponse:
     result = services.search.search(query)
-    return search_response(result, query.page, query.size, date.today())
+    query_id = record_search(request, services, principal, query, result)
+    return search_response(result, query.page, query.size, date.today(), query_id)
 
 
 @router.post("/image", response_model=SearchResponse, summary="Find assets that look like an uploaded image")

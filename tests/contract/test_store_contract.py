@@ -262,3 +262,12 @@ def test_scan_lists_exactly_the_visible_assets(store: AssetStore, library: Libra
     viewer = Principal(user_id="zoe", role=Role.viewer, groups=frozenset({"brand"}))
     expected = ids_where(library, lambda a: "brand" in a.groups and a.status not in ("archived", "retired"))
     assert {a.id for a in store.scan(viewer)} == expected
+
+
+def test_keyword_matches_report_the_keyword_part(store: AssetStore, library: Library) -> None:
+    centre = library[1]["Space"].tolist()
+    hybrid = store.search(Query(text="zzzqqq", vectors={VectorField.image: centre}, today=TODAY))
+    assert hybrid.keyword_matches == 0 and hybrid.total > 0
+    assert store.search(Query(text="coast", mode=SearchMode.keyword, today=TODAY)).keyword_matches == 2
+    assert store.search(Query(mode=SearchMode.semantic, vectors={VectorField.image: centre})).keyword_matches is None
+    assert store.search(Query(today=TODAY)).keyword_matches is None

@@ -1,4 +1,5 @@
 """Every role x every surface x both backends: a user sees exactly what their rights allow.
+Searches additionally hide expired licences from non-librarians (LOUPE_SHOW_EXPIRED_TO_VIEWERS).
 
 Expected sets come from the rule itself, computed here in Python: admins and librarians see
 everything; others see assets they own or share a group with, minus archived/retired ones.
@@ -8,13 +9,14 @@ Invisible assets answer 404 exactly like missing ones.
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
 from loupe_core.principal import Role
-from loupe_core.schema import Asset, taxonomy_ancestors
+from loupe_core.schema import Asset, LicenseState, taxonomy_ancestors
 from tests.accounts_fixture import ROLE_GROUPS, bearer
 
 Matrix = tuple[TestClient, dict[Role, str], list[Asset]]
@@ -32,6 +34,14 @@ def visible_ids(role: Role, assets: list[Asset]) -> set[str]:
     }
 
 
+def searchable_ids(role: Role, assets: list[Asset]) -> set[str]:
+    """Searches also hide expired licences from everyone but librarians and admins."""
+    visible = visible_ids(role, assets)
+    if role in (Role.admin, Role.librarian):
+        return visible
+    return {a.id for a in assets if a.id in visible and a.license_state(date.today()) is not LicenseState.expired}
+
+
 def hit_ids(body: dict[str, object]) -> set[str]:
     return {h["asset"]["id"] for h in body["hits"]}  # type: ignore[index, union-attr]
 
@@ -39,7 +49,7 @@ def hit_ids(body: dict[str, object]) -> set[str]:
 @pytest.mark.parametrize("role", ROLES)
 def test_browse_hits_and_facet_counts(matrix: Matrix, role: Role) -> None:
     client, keys, assets = matrix
-    visible = visible_ids(role, assets)
+    visible = searchable_ids(role, assets)
     body = client.get(
         "/api/search", params={"size": 100, "facet": ["taxonomy", "tags"]}, headers=bearer(keys[role])
     ).json()
@@ -55,7 +65,7 @@ def test_browse_hits_and_facet_counts(matrix: Matrix, role: Role) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_keyword_semantic_and_hybrid_results(matrix: Matrix, role: Role) -> None:
     client, keys, assets = matrix
-    visible = visible_ids(role, assets)
+    visible = searchable_ids(role, assets)
     for mode in ("keyword", "semantic", "hybrid"):
         body = client.get(
             "/api/search", params={"q": "cat coast space", "mode": mode, "size": 100}, headers=bearer(keys[role])
@@ -70,11 +80,11 @@ def test_keyword_semantic_and_hybrid_results(matrix: Matrix, role: Role) -> None
 @pytest.mark.parametrize("role", ROLES)
 def test_more_like_this_and_search_by_image(matrix: Matrix, role: Role) -> None:
     client, keys, assets = matrix
-    visible = visible_ids(role, assets)
+    visible = searchable_ids(role, assets)
     seen = sorted(visible)[0]
     body = client.get(f"/api/assets/{seen}/similar", params={"size": 100}, headers=bearer(keys[role])).json()
     assert hit_ids(body) == visible - {seen}
-    hidden = sorted({a.id for a in assets} - visible)
+    hidden = sorted({a.id for a in assets} - visible_ids(role, assets))
     if hidden:
         response = client.get(f"/api/assets/{hidden[0]}/similar", headers=bearer(keys[role]))
         assert response.status_code == 404

@@ -1,7 +1,8 @@
 """The embedded backend: exact, serverless, the default for laptops and tests.
 
 Keyword lists come from FTS5 BM25, vector lists from exact cosine over the same SQL filter
-mask, hybrid from reciprocal-rank fusion; facets are SQL GROUP BYs over the matched set.
+mask, hybrid from reciprocal-rank fusion. Filter masks and facet counts come from in-memory
+columns (`columns.py`); SQLite answers full-text matching, sorting and the documents.
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ from loupe_core.errors import AssetNotFound
 from loupe_core.mapping import IndexDefinition
 from loupe_core.principal import Principal
 from loupe_core.query import FacetBucket, FacetName, Query, SearchHit, SearchMode, SearchResult, SortOrder
-from loupe_core.schema import Asset, LicenseState
+from loupe_core.schema import Asset
 from loupe_core.store.base import WriteFailure, WriteReport
+from loupe_core.store.embedded.columns import ColumnIndex, Mask, query_mask
 from loupe_core.store.embedded.connection import ConnectionPool
-from loupe_core.store.embedded.filters import compile_filters, license_clause, visibility_clause
+from loupe_core.store.embedded.filters import compile_filters, visibility_clause
 from loupe_core.store.embedded.fulltext import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
     match_expression,
     render_highlight,
 )
+from loupe_core.store.embedded.keyword import ranked_matches
 from loupe_core.store.embedded.layout import TAXONOMY_TREE, EmbeddedLayout
 from loupe_core.store.embedded.vectors import VectorCache, normalize
 from loupe_core.store.embedded.writer import TAG_SEPARATOR, delete_asset, load_doc, write_asset
@@ -52,6 +55,7 @@ class EmbeddedStore:
         self._pool = ConnectionPool(path)
         self._sync_lock = threading.Lock()
         self._vectors = VectorCache({f: definition.vector_dimension(f) for f in self.layout.vector_fields})
+        self._columns = ColumnIndex()
         self._vocabulary: list[str] = []
         self._synced_seq = -1
         with self._pool.write() as conn:
@@ -121,7 +125,7 @@ class EmbeddedStore:
 
     # -- search -----------------------------------------------------------------------------
     def _sync(self) -> None:
-        """Catch the vector cache and typo vocabulary up with writes from any process."""
+        """Catch the vector cache, filter columns and typo vocabulary up with writes from any process."""
         conn = self._pool.get()
         row = conn.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
         seq = int(row[0]) if row else 0
@@ -131,6 +135,7 @@ class EmbeddedStore:
             if seq == self._synced_seq:
                 return
             self._vectors.catch_up(conn)
+            self._columns.catch_up(conn)
             self._vocabulary = [r[0] for r in conn.execute("SELECT term FROM assets_fts_vocab")]
             self._synced_seq = seq
 
@@ -139,15 +144,19 @@ class EmbeddedStore:
         self._sync()
         today = query.today or date.today()
         visibility = query.principal.visibility() if query.principal else None
-        where, params = compile_filters(query.filters, visibility, today, query.expiring_days)
+        mask = query_mask(self._pool.get(), self._columns, query.filters, visibility, today, query.expiring_days)
         expression = match_expression(query.keyword_text, self._vocabulary) if query.uses_keyword else None
 
+        keyword_matches: int | None = None
         if query.uses_vectors:
-            ranked, total, matched = self._fused(query, where, params, expression)
+            ranked, total, matched, keyword_matches = self._fused(query, mask, expression)
         elif expression is not None:
-            ranked, total, matched = self._keyword(query, where, params, expression)
+            ranked, total, matched = self._keyword(query, mask, expression)
+            keyword_matches = total
         else:
-            ranked, total, matched = self._browse(query, where, params)
+            where, params = compile_filters(query.filters, visibility, today, query.expiring_days)
+            ranked, total = self._browse(query, where, params)
+            matched = mask
 
         hits = self._hits(ranked, expression)
         facets = self._facets(query, matched, today)
@@ -157,36 +166,32 @@ class EmbeddedStore:
             facets=facets,
             took_ms=(time.perf_counter() - started) * 1000,
             mode=query.mode if query.uses_vectors else SearchMode.keyword,
+            keyword_matches=keyword_matches,
         )
 
-    def _keyword(
-        self, query: Query, where: str, params: list[Any], expression: str
-    ) -> tuple[list[tuple[int, float]], int, tuple[str, list[Any]]]:
-        conn = self._pool.get()
-        matched_sql = (
-            f"rowid IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?) AND {where}",
-            [expression, *params],
-        )
-        total = int(conn.execute(f"SELECT count(*) FROM assets WHERE {matched_sql[0]}", matched_sql[1]).fetchone()[0])
+    def _keyword(self, query: Query, mask: Mask, expression: str) -> tuple[list[tuple[int, float]], int, Mask]:
+        rowids, scores = ranked_matches(self._pool.get(), expression, self.layout.fts_weights, mask)
+        matched = np.zeros(len(mask), dtype=bool)
+        matched[rowids] = True
+        end = query.offset + query.size
         if query.sort is SortOrder.relevance:
-            weights = ", ".join(str(w) for w in self.layout.fts_weights)
-            rows = conn.execute(
-                f"SELECT rowid, -bm25(assets_fts, {weights}) AS score FROM assets_fts "
-                f"WHERE assets_fts MATCH ? AND rowid IN (SELECT rowid FROM assets WHERE {where}) "
-                "ORDER BY score DESC, rowid ASC LIMIT ? OFFSET ?",
-                [expression, *params, query.size, query.offset],
-            ).fetchall()
+            ranked = [
+                (int(r), -float(s)) for r, s in zip(rowids[query.offset : end], scores[query.offset : end], strict=True)
+            ]
         else:
-            rows = conn.execute(
-                f"SELECT rowid, 0.0 FROM assets WHERE {matched_sql[0]} ORDER BY {_SORT_SQL[query.sort]} "
-                "LIMIT ? OFFSET ?",
-                [*matched_sql[1], query.size, query.offset],
-            ).fetchall()
-        return [(int(r[0]), float(r[1])) for r in rows], total, matched_sql
+            rows = (
+                self._pool.get()
+                .execute(
+                    "SELECT rowid FROM assets WHERE rowid IN (SELECT value FROM json_each(?)) "
+                    f"ORDER BY {_SORT_SQL[query.sort]} LIMIT ? OFFSET ?",
+                    [json.dumps(rowids.tolist()), query.size, query.offset],
+                )
+                .fetchall()
+            )
+            ranked = [(int(r[0]), 0.0) for r in rows]
+        return ranked, len(rowids), matched
 
-    def _browse(
-        self, query: Query, where: str, params: list[Any]
-    ) -> tuple[list[tuple[int, float]], int, tuple[str, list[Any]]]:
+    def _browse(self, query: Query, where: str, params: list[Any]) -> tuple[list[tuple[int, float]], int]:
         conn = self._pool.get()
         total = int(conn.execute(f"SELECT count(*) FROM assets WHERE {where}", params).fetchone()[0])
         order = _SORT_SQL.get(query.sort, _BROWSE_ORDER)
@@ -194,45 +199,40 @@ class EmbeddedStore:
             f"SELECT rowid FROM assets WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, query.size, query.offset],
         ).fetchall()
-        return [(int(r[0]), 1.0) for r in rows], total, (where, params)
+        return [(int(r[0]), 1.0) for r in rows], total
 
     def _fused(
-        self, query: Query, where: str, params: list[Any], expression: str | None
-    ) -> tuple[list[tuple[int, float]], int, tuple[str, list[Any]]]:
+        self, query: Query, mask: Mask, expression: str | None
+    ) -> tuple[list[tuple[int, float]], int, Mask, int | None]:
         """Semantic and hybrid: one ranked list per vector (and keyword), fused by RRF."""
         conn = self._pool.get()
         window = query.vector_k
-        candidates = None
-        if where != "1":
-            candidates = np.fromiter(
-                (r[0] for r in conn.execute(f"SELECT rowid FROM assets WHERE {where}", params)), dtype=np.int64
-            )
         lists: list[list[int]] = []
         for field, vector in query.vectors.items():
             column = self._vectors.columns[field.value]
-            neighbours = column.top_k(normalize(vector), window, candidates)
+            neighbours = column.top_k(normalize(vector), window, mask)
             lists.append([rowid for rowid, _ in neighbours])
+        keyword_matches: int | None = None
         if expression is not None and query.mode is SearchMode.hybrid:
-            weights = ", ".join(str(w) for w in self.layout.fts_weights)
-            rows = conn.execute(
-                f"SELECT rowid FROM assets_fts WHERE assets_fts MATCH ? AND rowid IN "
-                f"(SELECT rowid FROM assets WHERE {where}) ORDER BY bm25(assets_fts, {weights}), rowid LIMIT ?",
-                [expression, *params, window],
-            ).fetchall()
-            lists.append([int(r[0]) for r in rows])
+            rowids, _ = ranked_matches(conn, expression, self.layout.fts_weights, mask)
+            lists.append(rowids[:window].tolist())
+            keyword_matches = len(lists[-1])
         all_rowids = sorted({rowid for ranked in lists for rowid in ranked})
         ids = self._ids_of(all_rowids)
         rowid_of = {asset_id: rowid for rowid, asset_id in ids.items()}
         fused = reciprocal_rank_fusion([[ids[r] for r in ranked] for ranked in lists], k=query.rrf_k)
-        matched = ("rowid IN (SELECT value FROM json_each(?))", [json.dumps(all_rowids)])
+        matched = np.zeros(len(mask), dtype=bool)
+        matched[all_rowids] = True
         if query.sort is not SortOrder.relevance:
             rows = conn.execute(
-                f"SELECT rowid FROM assets WHERE {matched[0]} ORDER BY {_SORT_SQL[query.sort]}", matched[1]
+                "SELECT rowid FROM assets WHERE rowid IN (SELECT value FROM json_each(?)) "
+                f"ORDER BY {_SORT_SQL[query.sort]}",
+                [json.dumps(all_rowids)],
             ).fetchall()
             ordered = [(int(r[0]), 0.0) for r in rows]
         else:
             ordered = [(rowid_of[asset_id], score) for asset_id, score in fused]
-        return ordered[query.offset : query.offset + query.size], len(fused), matched
+        return ordered[query.offset : query.offset + query.size], len(fused), matched, keyword_matches
 
     def _ids_of(self, rowids: list[int]) -> dict[int, str]:
         if not rowids:
@@ -265,8 +265,9 @@ class EmbeddedStore:
         )
         result: dict[int, dict[str, list[str]]] = {}
         for row in self._pool.get().execute(
+            # `+rowid`: a plain rowid constraint makes FTS5 re-run the MATCH once per listed row.
             f"SELECT rowid, {columns} FROM assets_fts WHERE assets_fts MATCH ? "
-            "AND rowid IN (SELECT value FROM json_each(?))",
+            "AND +rowid IN (SELECT value FROM json_each(?))",
             [expression, rowids_json],
         ):
             found: dict[str, list[str]] = {}
@@ -278,31 +279,15 @@ class EmbeddedStore:
             result[int(row[0])] = found
         return result
 
-    def _facets(self, query: Query, matched: tuple[str, list[Any]], today: date) -> dict[FacetName, list[FacetBucket]]:
-        conn = self._pool.get()
-        where, params = matched
+    def _facets(self, query: Query, matched: Mask, today: date) -> dict[FacetName, list[FacetBucket]]:
         facets: dict[FacetName, list[FacetBucket]] = {}
         for facet in query.facets:
             if facet in _LIST_FACETS:
-                sql = (
-                    "SELECT value, count(*) AS c FROM asset_terms WHERE field = ? AND asset_rowid IN "
-                    f"(SELECT rowid FROM assets WHERE {where}) GROUP BY value"
-                )
-                rows = conn.execute(sql, [_LIST_FACETS[facet], *params]).fetchall()
+                rows = self._columns.list_counts(_LIST_FACETS[facet], matched)
             elif facet is FacetName.license:
-                rows = []
-                for state in LicenseState:
-                    clause, extra = license_clause((state,), today, query.expiring_days)
-                    count = conn.execute(
-                        f"SELECT count(*) FROM assets WHERE {where} AND {clause}", [*params, *extra]
-                    ).fetchone()[0]
-                    rows.append((state.value, count))
+                rows = self._columns.license_counts(matched, today, query.expiring_days)
             else:
-                column = f'"{facet.value}"'
-                rows = conn.execute(
-                    f"SELECT {column}, count(*) FROM assets WHERE {where} AND {column} IS NOT NULL GROUP BY {column}",
-                    params,
-                ).fetchall()
+                rows = self._columns.scalar_counts(facet.value, matched)
             buckets = sorted(((str(v), int(c)) for v, c in rows if c), key=lambda b: (-b[1], b[0]))
             facets[facet] = [FacetBucket(value=v, count=c) for v, c in buckets[:FACET_LIMIT]]
         return facets

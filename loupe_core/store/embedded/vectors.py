@@ -8,13 +8,22 @@ from tombstones, so a server sees what a separate indexer process wrote.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController
 
 FloatMatrix = npt.NDArray[np.float32]
-RowIds = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
+
+GATHER_BELOW = 0.12
+"""Below this share of rows allowed, copy them out and score those only (cost ~ share); above it,
+score the whole matrix in one contiguous matrix-vector product (~11 ms for 100k x 512 here)
+and drop the disallowed scores: copying 80% of a 200 MB matrix costs six times that."""
 
 
 def normalize(vector: npt.ArrayLike) -> npt.NDArray[np.float32]:
@@ -25,11 +34,28 @@ def normalize(vector: npt.ArrayLike) -> npt.NDArray[np.float32]:
     return array / norm
 
 
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController().select(user_api="blas")
+
+
+@contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """One BLAS thread per query: a matrix-vector product is memory-bound, so a second thread
+    gains little alone, and under concurrent queries (the API's thread pool) OpenBLAS's spinning
+    threads fight each other: measured on 2 cores under load, 2,000 x 512 took 14 ms with two
+    threads and 0.15 ms with one."""
+    with _blas().limit(limits=1):
+        yield
+
+
 @dataclass
 class VectorColumn:
     dimension: int
     matrix: FloatMatrix = field(init=False)
     present: npt.NDArray[np.bool_] = field(init=False)
+    size: int = field(init=False, default=0)
+    """One past the highest rowid ever set: the matrix beyond it is spare capacity."""
 
     def __post_init__(self) -> None:
         self.matrix = np.zeros((0, self.dimension), dtype=np.float32)
@@ -52,20 +78,29 @@ class VectorColumn:
             return
         self.matrix[rowid] = np.frombuffer(blob, dtype=np.float32)
         self.present[rowid] = True
+        self.size = max(self.size, rowid + 1)
 
     def clear(self, rowid: int) -> None:
         if rowid < len(self.present):
             self.present[rowid] = False
 
-    def top_k(self, query: FloatMatrix, k: int, candidates: RowIds | None) -> list[tuple[int, float]]:
-        """Exact cosine (vectors are unit length) over candidates; ties broken by rowid."""
-        rows = np.flatnonzero(self.present) if candidates is None else candidates
-        if candidates is not None and len(rows):
-            rows = rows[rows < len(self.present)]
-            rows = rows[self.present[rows]]
-        if len(rows) == 0:
+    def top_k(self, query: FloatMatrix, k: int, allowed: Mask | None) -> list[tuple[int, float]]:
+        """Exact cosine (vectors are unit length) over present rows that `allowed` lets through;
+        ties broken by rowid. Exact, so recall under any filter is 1.0 by construction."""
+        size = self.size if allowed is None else min(self.size, len(allowed))
+        usable = self.present[:size] if allowed is None else self.present[:size] & allowed[:size]
+        count = int(np.count_nonzero(usable))
+        if count == 0:
             return []
-        scores = self.matrix[rows] @ query
+        with single_threaded_blas():
+            if count < GATHER_BELOW * size:
+                rows = np.flatnonzero(usable)
+                scores = self.matrix[rows] @ query
+            else:
+                scores = self.matrix[:size] @ query
+                scores[~usable] = -np.inf
+                rows = np.arange(size)
+        k = min(k, count)
         if k < len(rows):
             picked = np.argpartition(-scores, k - 1)[:k]
             rows, scores = rows[picked], scores[picked]

@@ -199,15 +199,17 @@ class OpenSearchStore:
         filters = compile_filters(query.filters, visibility, today, query.expiring_days)
         keyword = keyword_clause(query.keyword_text, self.schema) if query.uses_keyword else None
         if query.uses_vectors:
-            hits, total, facets = self._fused(query, keyword, filters, today)
+            hits, total, facets, keyword_matches = self._fused(query, keyword, filters, today)
         else:
             hits, total, facets = self._ranked(query, keyword, filters, today)
+            keyword_matches = total if keyword is not None else None
         return SearchResult(
             total=total,
             hits=hits,
             facets=facets,
             took_ms=(time.perf_counter() - started) * 1000,
             mode=query.mode if query.uses_vectors else SearchMode.keyword,
+            keyword_matches=keyword_matches,
         )
 
     def _search(self, body: Clause) -> dict[str, Any]:
@@ -230,14 +232,16 @@ class OpenSearchStore:
 
     def _fused(
         self, query: Query, keyword: Clause | None, filters: list[Clause], today: date
-    ) -> tuple[list[SearchHit], int, Facets]:
+    ) -> tuple[list[SearchHit], int, Facets, int | None]:
         lists = [
             [hit["_id"] for hit in r["hits"]["hits"]]
             for r in self._msearch(list_requests(query, self.schema, keyword, filters))
         ]
+        # The keyword list comes last in hybrid mode (see `list_requests`).
+        keyword_matches = len(lists[-1]) if keyword is not None and query.mode is SearchMode.hybrid else None
         fused = reciprocal_rank_fusion(lists, k=query.rrf_k)
         if not fused:
-            return [], 0, facet_buckets({}, query.facets)
+            return [], 0, facet_buckets({}, query.facets), keyword_matches
         page = fused[query.offset : query.offset + query.size]
         body = fused_page_request(
             query, self.schema, [i for i, _ in fused], [i for i, _ in page], keyword, filters, today
@@ -249,7 +253,7 @@ class OpenSearchStore:
             hits = [search_hit(by_id[i], score, self.schema.highlight_fields) for i, score in page if i in by_id]
         else:
             hits = [search_hit(hit, 0.0, self.schema.highlight_fields) for hit in documents]
-        return hits, len(fused), facet_buckets(response.get("aggregations", {}), query.facets)
+        return hits, len(fused), facet_buckets(response.get("aggregations", {}), query.facets), keyword_matches
 
     def _msearch(self, bodies: list[Clause]) -> list[dict[str, Any]]:
         """All ranked lists in one round trip; a failed list fails the search (no partial fusion)."""

@@ -1,0 +1,100 @@
+"""The main-process end of the pipeline: encode a batch, journal it, write it, mark it written.
+
+The order is what makes a run resumable without waste: image vectors are committed to the
+journal before the store write, and a file is marked written only after the store accepted
+it. Whatever dies in between, the next run finds either the stored asset or the journaled
+vectors, never needs to encode a finished image again, and never sees half an asset.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.derive import CONTENT_FIELDS
+from indexer.encode import Draft, Embedder
+from indexer.journal import EncodedFile, Journal
+from indexer.report import IndexReport
+from indexer.write import write_drafts
+from loupe_core.errors import BackendUnavailable
+from loupe_core.store.base import AssetStore
+
+
+@dataclass
+class Batch:
+    """Drafts waiting for the encoders; `fresh` marks the ones whose image vector this run computes."""
+
+    drafts: list[Draft] = field(default_factory=list)
+    fresh: set[Path] = field(default_factory=set)
+
+    def add(self, draft: Draft, fresh: bool) -> None:
+        self.drafts.append(draft)
+        if fresh:
+            self.fresh.add(draft.path)
+
+
+class Committer:
+    """Turns full batches into written assets, recording each step in the journal and the report."""
+
+    def __init__(
+        self, store: AssetStore, embedder: Embedder, journal: Journal, report: IndexReport, encoder_name: str
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.journal = journal
+        self.report = report
+        self.encoder_name = encoder_name
+        self.settled: list[tuple[str, str, str]] = []
+        """(path, asset id, sha256) of unchanged files whose journal row is missing or stale."""
+
+    def _timed(self, stage: str, started: float) -> float:
+        now = time.perf_counter()
+        self.report.add_time(stage, now - started)
+        return now
+
+    def commit(self, batch: Batch) -> None:
+        drafts = batch.drafts
+        started = time.perf_counter()
+        with_pixels = [i for i, d in enumerate(drafts) if d.pixels is not None]
+        failures = self.embedder.embed_images(drafts)
+        if self.embedder.clip is not None:
+            self.report.encoded += sum(1 for i in with_pixels if i not in failures)
+        started = self._timed("encode_images", started)
+        self.journal.record_encoded(
+            EncodedFile(
+                str(d.path),
+                d.asset.id,
+                d.asset.sha256 or "",
+                self.encoder_name,
+                d.asset.model_dump(mode="json", include=set(CONTENT_FIELDS)),
+                d.asset.image_vector,
+            )
+            for i, d in enumerate(drafts)
+            if d.path in batch.fresh and i not in failures
+        )
+        started = self._timed("journal", started)
+        failures |= {i: p for i, p in self.embedder.embed_texts(drafts).items() if i not in failures}
+        started = self._timed("encode_text", started)
+        self.report.failed.extend(failures.values())
+        complete = [d for i, d in enumerate(drafts) if i not in failures]
+        try:
+            written, problems = write_drafts(self.store, complete)
+        except BackendUnavailable as exc:
+            kept = len(batch.fresh)
+            raise BackendUnavailable(
+                f"{exc} ({kept} newly encoded files are kept in the journal; re-run to resume)"
+            ) from exc
+        self.report.indexed += written
+        self.report.failed.extend(problems)
+        started = self._timed("write", started)
+        rejected = {p.path for p in problems}
+        self.settled.extend(
+            (str(d.path), d.asset.id, d.asset.sha256 or "") for d in complete if str(d.path) not in rejected
+        )
+        self.flush_settled()
+        self._timed("journal", started)
+
+    def flush_settled(self) -> None:
+        self.journal.record_written(self.settled)
+        self.settled = []

@@ -1,0 +1,73 @@
+"""The WebP renditions a browser is shown (thumbnail and large preview), upright and in display colours.
+
+Both are named by content hash, so identical files share them and a rename costs nothing, and
+both are written through a temporary file so a reader (or a killed run) never leaves half a
+file under the final name. High-bit-depth and float images are scaled into 8 bits here:
+Pillow's own conversion of 16-bit greyscale clips everything above 255 to white.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+RENDITION_FORMAT = "webp"
+PREVIEW_QUALITY = 80
+PREVIEW_METHOD = 0
+"""libwebp's fastest effort level: previews are large, and method 4 (the default) costs ~3x the CPU."""
+THUMBNAIL_QUALITY = 80
+_WIDE_MODES = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I", "F"})
+
+
+def rendition_name(sha256: str) -> str:
+    return f"{sha256}.{RENDITION_FORMAT}"
+
+
+def _to_8bit(image: Image.Image) -> Image.Image:
+    """Greyscale with more than 8 bits stretched into 0..255.
+
+    16-bit modes use their full range; 32-bit ints (how some files hold 16 or 8 bits) the
+    smallest range that fits; floats (scientific TIFFs) have no natural range, so min..max.
+    """
+    values = np.asarray(image, dtype=np.float64)
+    peak = float(values.max(initial=0.0))
+    low, high = 0.0, 65535.0
+    if image.mode == "F":
+        low, high = float(values.min(initial=0.0)), peak
+    elif image.mode == "I":
+        high = 255.0 if peak <= 255 else 65535.0 if peak <= 65535 else peak
+    scaled = (values - low) * (255.0 / ((high - low) or 1.0))
+    return Image.fromarray(np.clip(scaled, 0, 255).astype(np.uint8), "L")
+
+
+def display_image(image: Image.Image) -> Image.Image:
+    """RGB, or RGBA where the image has transparency; CMYK, palette and 16-bit images converted."""
+    if image.mode in _WIDE_MODES:
+        image = _to_8bit(image)
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    target = "RGBA" if has_alpha else "RGB"
+    return image if image.mode == target else image.convert(target)
+
+
+def reduced(image: Image.Image, longest_side: int) -> Image.Image:
+    """A copy no larger than `longest_side` (never enlarged); Pillow's `thumbnail` keeps the aspect ratio."""
+    copy = image.copy()
+    copy.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return copy
+
+
+def write_webp(image: Image.Image, destination: Path, quality: int, method: int = 4) -> None:
+    """Save atomically: a temporary file in the same folder, then a rename."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=destination.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            image.save(handle, format=RENDITION_FORMAT, quality=quality, method=method)
+        os.replace(temporary, destination)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

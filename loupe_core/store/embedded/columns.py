@@ -1,0 +1,279 @@
+"""In-memory filter columns of the embedded store: filter masks and facet counts in NumPy.
+
+Why: compiled to SQL, a visibility filter is `rowid IN (SELECT asset_rowid FROM asset_terms
+WHERE field = 'groups' AND value IN (...))`. SQLite materialises that set and a caller then
+streams every matching rowid into Python, ~40 ms at 100k assets for a viewer who sees 80%,
+before any ranking starts; facet GROUP BYs over a large matched set cost the same again. Here
+the exact-match fields live as integer codes (one array per field, indexed by rowid) and the
+list fields (taxonomy tree, tags, groups) as parallel (rowid, code) entry arrays, so a mask is
+a few vectorised comparisons and a facet is one `bincount`, whatever the selectivity.
+
+SQLite stays the source of truth: like the vector cache, these arrays catch up from each row's
+write sequence and from tombstones, so a server sees what a separate indexer process wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from loupe_core.principal import Visibility
+from loupe_core.query import Filters
+from loupe_core.schema import LicenseState
+from loupe_core.store.embedded.filters import compile_filters
+from loupe_core.store.embedded.layout import TAXONOMY_TREE
+
+Mask = npt.NDArray[np.bool_]
+Codes = npt.NDArray[np.int32]
+RowIds = npt.NDArray[np.int64]
+
+SCALAR_FIELDS = ("status", "file_type", "orientation", "owner")
+LIST_FIELDS = (TAXONOMY_TREE, "tags", "groups")
+MISSING = -1
+NO_DATE = np.iinfo(np.int32).min
+
+
+@dataclass
+class Vocabulary:
+    """Value <-> code; codes are never reused, so arrays never need re-coding."""
+
+    codes: dict[str, int] = field(default_factory=dict)
+    values: list[str] = field(default_factory=list)
+
+    def code(self, value: str) -> int:
+        found = self.codes.get(value)
+        if found is None:
+            found = self.codes[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+    def lookup(self, values: Iterable[str]) -> list[int]:
+        """Codes of known values only: an unknown value matches nothing."""
+        return [self.codes[v] for v in values if v in self.codes]
+
+
+@dataclass
+class ListField:
+    """One multi-valued field as (rowid, code) entries, rebuilt lazily after writes."""
+
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    by_row: dict[int, list[int]] = field(default_factory=dict)
+    rows: RowIds = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    codes: Codes = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    dirty: bool = False
+
+    def entries(self) -> tuple[RowIds, Codes]:
+        if self.dirty:
+            sizes = [len(v) for v in self.by_row.values()]
+            self.rows = np.repeat(np.fromiter(self.by_row.keys(), dtype=np.int64, count=len(sizes)), sizes)
+            self.codes = np.fromiter(
+                (c for values in self.by_row.values() for c in values), dtype=np.int32, count=int(sum(sizes))
+            )
+            self.dirty = False
+        return self.rows, self.codes
+
+
+class ColumnIndex:
+    """Filter and facet columns of every live row, kept in step with SQLite by write sequence."""
+
+    def __init__(self) -> None:
+        self.present: Mask = np.zeros(0, dtype=bool)
+        self.scalars: dict[str, Codes] = {f: np.zeros(0, dtype=np.int32) for f in SCALAR_FIELDS}
+        self.scalar_vocabularies = {f: Vocabulary() for f in SCALAR_FIELDS}
+        self.license_days: Codes = np.zeros(0, dtype=np.int32)
+        self.lists = {f: ListField() for f in LIST_FIELDS}
+        self.seq = 0
+        self.tombstone_seq = 0
+
+    # -- keeping up with the database -------------------------------------------------------
+    def _ensure(self, rowid: int) -> None:
+        if rowid < len(self.present):
+            return
+        capacity = max(rowid + 1, 2 * len(self.present), 1024)
+
+        def grown(array: npt.NDArray[np.generic], fill: int | bool) -> npt.NDArray[np.generic]:
+            bigger = np.full(capacity, fill, dtype=array.dtype)
+            bigger[: len(array)] = array
+            return bigger
+
+        self.present = grown(self.present, False)
+        self.scalars = {f: grown(a, MISSING) for f, a in self.scalars.items()}
+        self.license_days = grown(self.license_days, NO_DATE)
+
+    def _drop(self, rowid: int) -> None:
+        if rowid < len(self.present):
+            self.present[rowid] = False
+        for list_field in self.lists.values():
+            if list_field.by_row.pop(rowid, None) is not None:
+                list_field.dirty = True
+
+    def catch_up(self, conn: sqlite3.Connection) -> None:
+        for seq, rowid in conn.execute(
+            "SELECT seq, asset_rowid FROM tombstones WHERE seq > ? ORDER BY seq", (self.tombstone_seq,)
+        ):
+            self._drop(rowid)
+            self.tombstone_seq = seq
+        select = ", ".join(f'"{f}"' for f in SCALAR_FIELDS)
+        changed: list[int] = []
+        for row in conn.execute(
+            f"SELECT rowid, seq, license_expires, {select} FROM assets WHERE seq > ? ORDER BY seq", (self.seq,)
+        ):
+            rowid = int(row[0])
+            self._ensure(rowid)
+            self._drop(rowid)
+            self.present[rowid] = True
+            self.license_days[rowid] = NO_DATE if row[2] is None else date.fromisoformat(row[2]).toordinal()
+            for name, value in zip(SCALAR_FIELDS, row[3:], strict=True):
+                self.scalars[name][rowid] = MISSING if value is None else self.scalar_vocabularies[name].code(value)
+            changed.append(rowid)
+            self.seq = max(self.seq, int(row[1]))
+        if changed:
+            self._load_terms(conn, changed)
+
+    def _load_terms(self, conn: sqlite3.Connection, rowids: list[int]) -> None:
+        """The changed rows' list values; a full scan when most rows changed (the first sync)."""
+        if len(rowids) * 2 > int(self.present.sum()):
+            rows = conn.execute("SELECT field, value, asset_rowid FROM asset_terms")
+        else:
+            rows = conn.execute(
+                "SELECT field, value, asset_rowid FROM asset_terms "
+                "WHERE asset_rowid IN (SELECT value FROM json_each(?))",
+                (json.dumps(rowids),),
+            )
+        wanted = set(rowids)
+        for name, value, rowid in rows:
+            list_field = self.lists.get(name)
+            if list_field is None or rowid not in wanted:
+                continue
+            list_field.by_row.setdefault(rowid, []).append(list_field.vocabulary.code(value))
+            list_field.dirty = True
+
+    # -- masks ------------------------------------------------------------------------------
+    def _scalar_in(self, name: str, values: Iterable[str]) -> Mask:
+        codes = self.scalar_vocabularies[name].lookup(values)
+        return np.isin(self.scalars[name], codes)
+
+    def _list_any(self, name: str, values: Iterable[str]) -> Mask:
+        rows, codes = self.lists[name].entries()
+        mask = np.zeros(len(self.present), dtype=bool)
+        wanted = self.lists[name].vocabulary.lookup(values)
+        if wanted:
+            mask[rows[np.isin(codes, wanted)]] = True
+        return mask
+
+    def license_mask(self, states: Iterable[LicenseState], today: date, expiring_days: int) -> Mask:
+        """The same date ranges as the SQL and OpenSearch compilers, on day ordinals."""
+        days = self.license_days
+        now, soon = today.toordinal(), (today + timedelta(days=expiring_days)).toordinal()
+        known = days != NO_DATE
+        mask = np.zeros(len(days), dtype=bool)
+        for state in states:
+            if state is LicenseState.none:
+                mask |= ~known
+            elif state is LicenseState.expired:
+                mask |= known & (days < now)
+            elif state is LicenseState.expiring:
+                mask |= (days >= now) & (days <= soon)
+            else:
+                mask |= days > soon
+        return mask
+
+    def visibility_mask(self, visibility: Visibility) -> Mask:
+        """Owner or any shared group, minus hidden statuses (the rule in principal.py)."""
+        mask = self._scalar_in("owner", [visibility.owner or ""])
+        if visibility.groups:
+            mask |= self._list_any("groups", visibility.groups)
+        if visibility.hidden_statuses:
+            mask &= ~self._scalar_in("status", visibility.hidden_statuses)
+        return mask
+
+    def filter_mask(self, filters: Filters, visibility: Visibility | None, today: date, expiring_days: int) -> Mask:
+        """Live rows passing every filter this index holds; dates and ids are left to SQL."""
+        mask = self.present.copy()
+        if filters.taxonomy:
+            mask &= self._list_any(TAXONOMY_TREE, filters.taxonomy)
+        for tag in filters.tags:
+            mask &= self._list_any("tags", (tag,))
+        for name in SCALAR_FIELDS:
+            values: tuple[str, ...] = getattr(filters, name)
+            if values:
+                mask &= self._scalar_in(name, values)
+        if filters.license:
+            mask &= self.license_mask(filters.license, today, expiring_days)
+        if visibility is not None and not visibility.unrestricted:
+            mask &= self.visibility_mask(visibility)
+        return mask
+
+    # -- facets -----------------------------------------------------------------------------
+    def list_counts(self, name: str, matched: Mask) -> list[tuple[str, int]]:
+        rows, codes = self.lists[name].entries()
+        counts = np.bincount(codes[matched[rows]], minlength=len(self.lists[name].vocabulary.values))
+        return _nonzero(counts, self.lists[name].vocabulary.values)
+
+    def scalar_counts(self, name: str, matched: Mask) -> list[tuple[str, int]]:
+        codes = self.scalars[name][matched]
+        counts = np.bincount(codes[codes != MISSING], minlength=len(self.scalar_vocabularies[name].values))
+        return _nonzero(counts, self.scalar_vocabularies[name].values)
+
+    def license_counts(self, matched: Mask, today: date, expiring_days: int) -> list[tuple[str, int]]:
+        return [
+            (state.value, int(np.count_nonzero(matched & self.license_mask((state,), today, expiring_days))))
+            for state in LicenseState
+        ]
+
+
+def _nonzero(counts: npt.NDArray[np.int64], values: list[str]) -> list[tuple[str, int]]:
+    return [(values[i], int(counts[i])) for i in np.flatnonzero(counts)]
+
+
+_MASKED_FILTERS = {
+    "taxonomy": (),
+    "tags": (),
+    "status": (),
+    "file_type": (),
+    "orientation": (),
+    "owner": (),
+    "license": (),
+}
+
+
+def _rows_mask(conn: sqlite3.Connection, size: int, sql: str, params: list[Any]) -> Mask:
+    """Rowids from SQL as a mask; rows written after the last catch-up are outside it and skipped."""
+    rowids = np.fromiter((r[0] for r in conn.execute(sql, params)), dtype=np.int64)
+    mask = np.zeros(size, dtype=bool)
+    mask[rowids[rowids < size]] = True
+    return mask
+
+
+def query_mask(
+    conn: sqlite3.Connection,
+    columns: ColumnIndex,
+    filters: Filters,
+    visibility: Visibility | None,
+    today: date,
+    expiring_days: int,
+) -> Mask:
+    """Every row the query may match: the in-memory columns, then SQL for what they do not hold.
+
+    Id lists are looked up by id (a NOT IN compiled to SQL would stream every other row back);
+    any remaining filter (dates, or a field added later) is compiled by `compile_filters`, so
+    a new filter is correct before it is fast.
+    """
+    mask = columns.filter_mask(filters, visibility, today, expiring_days)
+    by_id = "SELECT rowid FROM assets WHERE id IN (SELECT value FROM json_each(?))"
+    if filters.ids is not None:
+        mask &= _rows_mask(conn, len(mask), by_id, [json.dumps(list(filters.ids))])
+    if filters.exclude_ids:
+        mask &= ~_rows_mask(conn, len(mask), by_id, [json.dumps(list(filters.exclude_ids))])
+    residual = filters.model_copy(update={**_MASKED_FILTERS, "ids": None, "exclude_ids": ()})
+    where, params = compile_filters(residual, None, today, expiring_days)
+    if where != "1":
+        mask &= _rows_mask(conn, len(mask), f"SELECT rowid FROM assets WHERE {where}", params)
+    return mask

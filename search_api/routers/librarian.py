@@ -1,0 +1,173 @@
+"""Librarian reports and actions: incomplete metadata, duplicate queues, licences, vocabulary, bulk edit."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from loupe_core.accounts.permissions import Permission
+from loupe_core.errors import InvalidQuery
+from loupe_core.librarian.clusters import DuplicateCluster, duplicate_clusters
+from loupe_core.librarian.completeness import IncompleteReport, RequiredField, incomplete_report
+from loupe_core.librarian.duplicates import DuplicateQueue, mark_not_duplicate
+from loupe_core.librarian.editing import BulkEdit, BulkReport
+from loupe_core.librarian.vocabulary import VocabularyTerm, parse_vocabulary_csv, parse_vocabulary_json
+from loupe_core.principal import Principal
+from loupe_core.query import Filters
+from loupe_core.query import Query as SearchQuery
+from loupe_core.schema import LicenseState
+from search_api.csv_export import csv_response
+from search_api.deps import ServicesDep, requires
+from search_api.schemas import AssetSummary, asset_summary
+
+router = APIRouter(prefix="/api/librarian", tags=["librarian"])
+Librarian = Annotated[Principal, requires(Permission.librarian_reports)]
+Editor = Annotated[Principal, requires(Permission.edit_own)]
+Format = Literal["json", "csv"]
+MAX_VOCABULARY_UPLOAD = 5 * 1024 * 1024
+
+
+@router.get("/incomplete", response_model=IncompleteReport)
+def incomplete(
+    principal: Librarian, services: ServicesDep, field: RequiredField | None = None, owner: str | None = None,
+    group: str | None = None, format: Format = "json",
+) -> IncompleteReport | Response:  # fmt: skip
+    report = incomplete_report(services.store.scan(principal), services.required_fields, field, owner, group)
+    if format == "csv":
+        return csv_response(
+            "incomplete-metadata.csv", ["id", "title", "owner", "groups", "missing"],
+            [[i.asset.id, i.asset.title, i.asset.owner, "; ".join(i.asset.groups), "; ".join(i.missing)]
+             for i in report.assets],
+        )  # fmt: skip
+    return report
+
+
+class RefreshResult(BaseModel):
+    checked: int
+    pairs: dict[DuplicateQueue, int]
+
+
+@router.post("/duplicates/refresh", response_model=RefreshResult)
+def refresh_duplicates(principal: Librarian, services: ServicesDep) -> RefreshResult:
+    stats = services.duplicates.refresh()
+    return RefreshResult(checked=stats.checked, pairs=stats.pairs)
+
+
+@router.get("/duplicates", response_model=list[DuplicateCluster])
+def duplicates(
+    principal: Librarian, services: ServicesDep, queue: DuplicateQueue = DuplicateQueue.exact, format: Format = "json"
+) -> list[DuplicateCluster] | Response:
+    clusters = duplicate_clusters(services.store, services.librarian_db, queue, principal)
+    if format == "csv":
+        return csv_response(
+            f"duplicates-{queue.value}.csv", ["cluster", "keeper", "members"],
+            [[n, c.keeper, "; ".join(m.id for m in c.members)] for n, c in enumerate(clusters, start=1)],
+        )  # fmt: skip
+    return clusters
+
+
+class PairDecision(BaseModel):
+    a: str = Field(min_length=1, max_length=512)
+    b: str = Field(min_length=1, max_length=512)
+
+
+class Merge(BaseModel):
+    keeper: str = Field(min_length=1, max_length=512)
+    others: list[str] = Field(min_length=1, max_length=100)
+    merge_metadata: bool = True
+
+
+@router.post("/duplicates/not-duplicate", status_code=204)
+def not_duplicate(decision: PairDecision, principal: Librarian, services: ServicesDep) -> None:
+    for asset_id in (decision.a, decision.b):
+        services.store.get(asset_id, principal)
+    mark_not_duplicate(services.librarian_db, decision.a, decision.b, principal.user_id)
+    services.accounts.record(principal.user_id, "duplicate.not_duplicate", f"asset:{decision.a}", {"b": decision.b})
+
+
+@router.post("/duplicates/merge", response_model=AssetSummary)
+def merge(body: Merge, principal: Librarian, services: ServicesDep) -> AssetSummary:
+    kept = services.editor.merge(principal, body.keeper, body.others, body.merge_metadata)
+    return asset_summary(kept, date.today())
+
+
+class LicenceReport(BaseModel):
+    expired: list[AssetSummary]
+    expiring: list[AssetSummary]
+    days: int
+
+
+@router.get("/licences", response_model=LicenceReport)
+def licences(
+    principal: Librarian, services: ServicesDep, days: Annotated[int, Query(ge=0, le=3650)] = 30,
+    format: Format = "json",
+) -> LicenceReport | Response:  # fmt: skip
+    today = date.today()
+
+    def listed(state: LicenseState) -> list[AssetSummary]:
+        query = SearchQuery(
+            filters=Filters(license=(state,)), principal=principal, facets=(), size=1000, expiring_days=days,
+            sort="oldest",
+        )  # fmt: skip
+        return [asset_summary(h.asset, today) for h in services.store.search(query).hits]
+
+    report = LicenceReport(expired=listed(LicenseState.expired), expiring=listed(LicenseState.expiring), days=days)
+    if format == "csv":
+        return csv_response(
+            "licences.csv", ["state", "id", "title"],
+            [[state, a.id, a.title] for state, group in (("expired", report.expired), ("expiring", report.expiring))
+             for a in group],
+        )  # fmt: skip
+    return report
+
+
+@router.get("/vocabulary", response_model=list[VocabularyTerm])
+def vocabulary(principal: Librarian, services: ServicesDep) -> list[VocabularyTerm]:
+    return services.vocabulary.terms()
+
+
+class Imported(BaseModel):
+    imported: int
+
+
+@router.put("/vocabulary", response_model=Imported)
+def upsert_terms(terms: list[VocabularyTerm], principal: Librarian, services: ServicesDep) -> Imported:
+    count = services.vocabulary.upsert(terms)
+    services.accounts.record(principal.user_id, "vocabulary.upsert", "vocabulary", {"terms": [t.term for t in terms]})
+    return Imported(imported=count)
+
+
+@router.post("/vocabulary/import", response_model=Imported)
+async def import_terms(principal: Librarian, services: ServicesDep, file: Annotated[UploadFile, File()]) -> Imported:
+    data = await file.read(MAX_VOCABULARY_UPLOAD + 1)
+    if len(data) > MAX_VOCABULARY_UPLOAD:
+        raise InvalidQuery(f"vocabulary files are limited to {MAX_VOCABULARY_UPLOAD} bytes")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidQuery("vocabulary files must be UTF-8") from exc
+    if (file.filename or "").lower().endswith(".json"):
+        try:
+            terms = parse_vocabulary_json(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise InvalidQuery(f"invalid JSON: {exc.msg} at line {exc.lineno}") from exc
+    else:
+        terms = parse_vocabulary_csv(text)
+    return upsert_terms(terms, principal, services)
+
+
+@router.delete("/vocabulary/{term:path}", status_code=204)
+def delete_term(term: str, principal: Librarian, services: ServicesDep) -> None:
+    if not services.vocabulary.delete(term):
+        raise InvalidQuery(f"no vocabulary term {term!r}")
+    services.accounts.record(principal.user_id, "vocabulary.delete", "vocabulary", {"term": [term, None]})
+
+
+@router.post("/bulk", response_model=BulkReport)
+def bulk_edit(edit: BulkEdit, principal: Editor, services: ServicesDep) -> BulkReport:
+    return services.editor.bulk(principal, edit)

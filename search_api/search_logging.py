@@ -1,0 +1,48 @@
+"""Records each search (and later its clicks) in the search log, without ever delaying it.
+
+The result count logged is what the keyword part matched when there was one, so a hybrid
+search whose words matched nothing still counts as a zero-result search for analysts, even
+though semantic neighbours filled the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from fastapi import Request
+
+from loupe_core.analytics.events import SearchEvent
+from loupe_core.principal import Principal
+from loupe_core.query import Query, SearchResult
+from search_api.auth import session_id
+from search_api.services import Services
+
+
+def pseudonymous_session(request: Request, services: Services) -> str:
+    """A stable, non-reversible id for the browser session (never the cookie itself)."""
+    sid = session_id(request, services) or request.headers.get("authorization", "")
+    return hashlib.sha256(sid.encode()).hexdigest()[:16] if sid else ""
+
+
+def record_search(
+    request: Request, services: Services, principal: Principal, query: Query, result: SearchResult
+) -> str:
+    query_id = uuid.uuid4().hex
+    filters = query.filters.model_dump(mode="json", exclude_defaults=True)
+    services.recorder.record(
+        SearchEvent(
+            query_id=query_id,
+            user_query=query.text,
+            mode=result.mode.value,
+            result_count=result.keyword_matches if result.keyword_matches is not None else result.total,
+            latency_ms=round(result.took_ms, 2),
+            user_id=principal.user_id,
+            groups=tuple(sorted(principal.groups)),
+            session_id=pseudonymous_session(request, services),
+            page=query.page,
+            filters=filters,
+            rescued=result.rescued,
+        )
+    )
+    return query_id
