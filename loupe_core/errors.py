@@ -48,3 +48,7 @@ class Forbidden(LoupeError):
 
 class TooManyRequests(LoupeError):
     """A rate limit (e.g. login attempts) was hit; the message says when to retry."""
+
+
+class PayloadTooLarge(LoupeError):
+    """An upload or request body is over its configured size limit."""

@@ -11,8 +11,12 @@ from loupe_core.encoders.registry import Encoders
 from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
 from search_api.errors import install_error_handlers
+from search_api.hardening import BodySizeLimit, SecurityHeaders
 from search_api.routers import admin, analytics, assets, events, health, librarian, search
 from search_api.services import Services
+
+MULTIPART_OVERHEAD = 64 * 1024
+"""Room for multipart boundaries and form fields around an upload at the size limit."""
 
 
 def create_app(settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None) -> FastAPI:
@@ -34,6 +38,8 @@ def create_app(settings: Settings, store: AssetStore | None = None, encoders: En
     )
     app.state.services = services
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, limit=settings.max_upload_bytes + MULTIPART_OVERHEAD)
+    app.add_middleware(SecurityHeaders)
     for router in (
         search.router,
         assets.router,

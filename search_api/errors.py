@@ -21,6 +21,7 @@ from loupe_core.errors import (
     InvalidQuery,
     LoupeError,
     NotAuthenticated,
+    PayloadTooLarge,
     TooManyRequests,
 )
 
@@ -31,6 +32,7 @@ STATUS_OF: dict[type[LoupeError], tuple[int, str]] = {
     NotAuthenticated: (401, "not_authenticated"),
     Forbidden: (403, "forbidden"),
     TooManyRequests: (429, "too_many_requests"),
+    PayloadTooLarge: (413, "payload_too_large"),
     InvalidQuery: (400, "invalid_query"),
     InvalidImage: (400, "invalid_image"),
     BackendUnavailable: (503, "backend_unavailable"),

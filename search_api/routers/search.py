@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from loupe_core.errors import InvalidImage, PayloadTooLarge
 from search_api.deps import CurrentPrincipal, ServicesDep
 from search_api.params import SearchQueryDep
 from search_api.schemas import SearchResponse, search_response
@@ -32,9 +33,9 @@ async def search_by_image(
     limit = services.settings.max_upload_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
-        raise HTTPException(status_code=413, detail=f"upload is larger than {limit} bytes")
+        raise PayloadTooLarge(f"upload is larger than {limit} bytes")
     if not data:
-        raise HTTPException(status_code=400, detail="the uploaded file is empty")
+        raise InvalidImage("the uploaded file is empty")
 
     result = await run_in_threadpool(services.search.by_image, data, query)
     return search_response(result, query.page, query.size, date.today())

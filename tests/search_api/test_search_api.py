@@ -84,7 +84,7 @@ def test_health_is_open(client: TestClient) -> None:
         ("get", "/api/assets/dog-1/thumbnail", {}, 404, "not_found"),
         ("get", "/api/assets/dog-1/file", {}, 404, "not_found"),
         ("post", "/api/search/image", {}, 422, "validation_error"),
-        ("post", "/api/search/image", {"files": {"file": ("a.jpg", b"", "image/jpeg")}}, 400, "http_error"),
+        ("post", "/api/search/image", {"files": {"file": ("a.jpg", b"", "image/jpeg")}}, 400, "invalid_image"),
         (
             "post",
             "/api/search/image",
@@ -97,7 +97,7 @@ def test_health_is_open(client: TestClient) -> None:
             "/api/search/image",
             {"files": {"file": ("a.jpg", b"\xff" * 300_000, "image/jpeg")}},
             413,
-            "http_error",
+            "payload_too_large",
         ),
     ],
 )
