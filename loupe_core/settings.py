@@ -44,6 +44,19 @@ class Settings(BaseSettings):
     )
     device: Literal["auto", "cpu", "cuda"] = "auto"
     encode_batch_size: int = Field(default=16, ge=1, le=1024)
+    encoder_precision: Literal["fp32", "int8"] = Field(
+        default="fp32",
+        description="int8 dynamically quantises CLIP's Linear layers on CPU (faster image encoding within "
+        "cosine 0.99 of fp32, see bench/encoders.py); ignored on CUDA.",
+    )
+    encoder_threads: int = Field(
+        default=0,
+        ge=0,
+        le=256,
+        description="torch intra-op threads once a model loads; 0 keeps torch's default (one per core). "
+        "1 suits a search server: a query is too small to split, and on a busy 2-core machine two threads "
+        "made a CLIP text query 10-20x slower (bench/encoders.py --threads).",
+    )
 
     max_image_pixels: int = Field(default=80_000_000, ge=1, description="Decompression-bomb limit.")
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
@@ -58,7 +71,6 @@ class Settings(BaseSettings):
 
     knn_candidates: int = Field(default=100, ge=1, le=10_000, description="k for vector search before paging.")
     rrf_k: int = Field(default=60, ge=1)
-    max_page_size: int = Field(default=100, ge=1, le=1000)
 
     secret_key: SecretStr | None = Field(
         default=None,

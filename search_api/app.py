@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from loupe_core.encoders.registry import Encoders
 from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
-from search_api.errors import install_error_handlers
+from search_api.errors import ERROR_RESPONSES, install_error_handlers
 from search_api.hardening import BodySizeLimit, SecurityHeaders
 from search_api.routers import admin, analytics, assets, events, health, librarian, search
 from search_api.services import Services
@@ -49,5 +49,5 @@ def create_app(settings: Settings, store: AssetStore | None = None, encoders: En
         admin.router,
         health.router,
     ):
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
     return app

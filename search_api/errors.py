@@ -6,10 +6,12 @@ Unexpected exceptions become a bare 500 without a stack trace; the trace goes to
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from loupe_core.errors import (
@@ -38,6 +40,29 @@ STATUS_OF: dict[type[LoupeError], tuple[int, str]] = {
     BackendUnavailable: (503, "backend_unavailable"),
     EncoderUnavailable: (503, "encoder_unavailable"),
 }
+
+
+class ErrorBody(BaseModel):
+    """Every error response: a stable machine code and a human-readable detail."""
+
+    error: str
+    detail: str | list[dict[str, Any]]
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (400, "Bad request"),
+        (401, "Not authenticated"),
+        (403, "Forbidden for this role"),
+        (404, "Not found, or not visible to the caller"),
+        (413, "Body too large"),
+        (422, "Invalid parameters"),
+        (429, "Rate limited"),
+        (503, "Backend or model unavailable"),
+    )
+}
+"""Documented on every API route, so the OpenAPI schema describes what clients really get."""
 
 
 def error_body(code: str, detail: object) -> dict[str, object]:

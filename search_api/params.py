@@ -14,6 +14,9 @@ from loupe_core.schema import LicenseState
 from search_api.deps import CurrentPrincipal, SettingsDep
 
 MAX_QUERY_CHARS = 1000
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 100
+"""page x size stays within 10,000 results, the deepest either backend pages (max_result_window)."""
 MultiValue = Annotated[list[str], Query(max_length=50)]
 
 
@@ -33,11 +36,9 @@ def search_query(
     created_to: date | None = None,
     facet: Annotated[list[qm.FacetName] | None, Query(max_length=10)] = None,
     sort: qm.SortOrder = qm.SortOrder.relevance,
-    page: Annotated[int, Query(ge=1, le=1000)] = 1,
-    size: Annotated[int, Query(ge=0, le=1000)] = 24,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    size: Annotated[int, Query(ge=0, le=MAX_PAGE_SIZE)] = 24,
 ) -> qm.Query:
-    if size > settings.max_page_size:
-        raise InvalidQuery(f"size must be at most {settings.max_page_size}")
     try:
         filters = qm.Filters(
             taxonomy=tuple(taxonomy),

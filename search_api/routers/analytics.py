@@ -19,7 +19,7 @@ from loupe_core.errors import InvalidQuery
 from loupe_core.principal import Principal
 from loupe_core.query import Filters
 from loupe_core.query import Query as SearchQuery
-from search_api.csv_export import csv_response
+from search_api.csv_export import CSV_RESPONSE, csv_response
 from search_api.deps import ServicesDep, requires
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
@@ -41,7 +41,7 @@ def period(since: date | None, until: date | None) -> Period:
     return Period(since=since, until=until)
 
 
-@router.get("/zero-results", response_model=ZeroResultReport)
+@router.get("/zero-results", response_model=ZeroResultReport, responses=CSV_RESPONSE)
 def zero_results(
     principal: Analyst, services: ServicesDep, since: date | None = None, until: date | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50, format: Format = "json",
@@ -60,7 +60,7 @@ def zero_results(
     return report
 
 
-@router.get("/top-queries", response_model=list[QueryStats])
+@router.get("/top-queries", response_model=list[QueryStats], responses=CSV_RESPONSE)
 def top_queries(
     principal: Analyst, services: ServicesDep, since: date | None = None, until: date | None = None,
     no_clicks: bool = False, limit: Annotated[int, Query(ge=1, le=500)] = 50, format: Format = "json",
@@ -77,7 +77,7 @@ def top_queries(
     return stats
 
 
-@router.get("/searches-per-day", response_model=list[DayCount])
+@router.get("/searches-per-day", response_model=list[DayCount], responses=CSV_RESPONSE)
 def searches_per_day(
     principal: Analyst, services: ServicesDep, since: date | None = None, until: date | None = None,
     format: Format = "json",
@@ -89,7 +89,7 @@ def searches_per_day(
     return days
 
 
-@router.get("/popular-assets", response_model=list[PopularAsset])
+@router.get("/popular-assets", response_model=list[PopularAsset], responses=CSV_RESPONSE)
 def popular_assets(
     principal: Analyst, services: ServicesDep, since: date | None = None, until: date | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50, format: Format = "json",

@@ -21,7 +21,7 @@ from loupe_core.principal import Principal
 from loupe_core.query import Filters
 from loupe_core.query import Query as SearchQuery
 from loupe_core.schema import LicenseState
-from search_api.csv_export import csv_response
+from search_api.csv_export import CSV_RESPONSE, csv_response
 from search_api.deps import ServicesDep, requires
 from search_api.schemas import AssetSummary, asset_summary
 
@@ -32,7 +32,7 @@ Format = Literal["json", "csv"]
 MAX_VOCABULARY_UPLOAD = 5 * 1024 * 1024
 
 
-@router.get("/incomplete", response_model=IncompleteReport)
+@router.get("/incomplete", response_model=IncompleteReport, responses=CSV_RESPONSE)
 def incomplete(
     principal: Librarian, services: ServicesDep, field: RequiredField | None = None, owner: str | None = None,
     group: str | None = None, format: Format = "json",
@@ -58,7 +58,7 @@ def refresh_duplicates(principal: Librarian, services: ServicesDep) -> RefreshRe
     return RefreshResult(checked=stats.checked, pairs=stats.pairs)
 
 
-@router.get("/duplicates", response_model=list[DuplicateCluster])
+@router.get("/duplicates", response_model=list[DuplicateCluster], responses=CSV_RESPONSE)
 def duplicates(
     principal: Librarian, services: ServicesDep, queue: DuplicateQueue = DuplicateQueue.exact, format: Format = "json"
 ) -> list[DuplicateCluster] | Response:
@@ -102,7 +102,7 @@ class LicenceReport(BaseModel):
     days: int
 
 
-@router.get("/licences", response_model=LicenceReport)
+@router.get("/licences", response_model=LicenceReport, responses=CSV_RESPONSE)
 def licences(
     principal: Librarian, services: ServicesDep, days: Annotated[int, Query(ge=0, le=3650)] = 30,
     format: Format = "json",
