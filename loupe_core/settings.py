@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     backend: Literal["embedded", "opensearch"] = "embedded"
     opensearch_url: str = "http://127.0.0.1:9250"
     opensearch_timeout_s: float = Field(default=5.0, gt=0)
+    sqlite_busy_timeout_s: float = Field(default=30.0, gt=0, description="How long a write waits for a lock.")
     index_prefix: str = Field(default="loupe-", pattern=r"^[a-z0-9][a-z0-9_\-]*$")
     mappings_dir: Path = REPO_ROOT / "mappings"
 

@@ -15,4 +15,4 @@ def open_store(settings: Settings) -> AssetStore:
         return OpenSearchStore.from_settings(settings, definition)
     from loupe_core.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(settings.embedded_db_path, definition)
+    return EmbeddedStore(settings.embedded_db_path, definition, settings.sqlite_busy_timeout_s)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from loupe_core.errors import AssetNotFound
 from loupe_core.mapping import IndexDefinition
@@ -32,7 +33,7 @@ from loupe_core.store.embedded.fulltext import (
     match_expression,
     render_highlight,
 )
-from loupe_core.store.embedded.keyword import ranked_matches
+from loupe_core.store.embedded.keyword import RankedMatches, allowed_matches
 from loupe_core.store.embedded.layout import TAXONOMY_TREE, EmbeddedLayout
 from loupe_core.store.embedded.vectors import VectorCache, normalize
 from loupe_core.store.embedded.writer import TAG_SEPARATOR, delete_asset, load_doc, write_asset
@@ -49,13 +50,14 @@ _LIST_FACETS = {FacetName.taxonomy: TAXONOMY_TREE, FacetName.tags: "tags", Facet
 
 
 class EmbeddedStore:
-    def __init__(self, path: Path, definition: IndexDefinition) -> None:
+    def __init__(self, path: Path, definition: IndexDefinition, busy_timeout_s: float = 30.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.layout = EmbeddedLayout(definition)
-        self._pool = ConnectionPool(path)
+        self._pool = ConnectionPool(path, busy_timeout_s)
         self._sync_lock = threading.Lock()
         self._vectors = VectorCache({f: definition.vector_dimension(f) for f in self.layout.vector_fields})
         self._columns = ColumnIndex()
+        self._matches = RankedMatches(self.layout.fts_weights)
         self._vocabulary: list[str] = []
         self._synced_seq = -1
         with self._pool.write() as conn:
@@ -170,7 +172,7 @@ class EmbeddedStore:
         )
 
     def _keyword(self, query: Query, mask: Mask, expression: str) -> tuple[list[tuple[int, float]], int, Mask]:
-        rowids, scores = ranked_matches(self._pool.get(), expression, self.layout.fts_weights, mask)
+        rowids, scores = self._ranked_matches(expression, mask)
         matched = np.zeros(len(mask), dtype=bool)
         matched[rowids] = True
         end = query.offset + query.size
@@ -190,6 +192,11 @@ class EmbeddedStore:
             )
             ranked = [(int(r[0]), 0.0) for r in rows]
         return ranked, len(rowids), matched
+
+    def _ranked_matches(self, expression: str, mask: Mask) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Keyword matches the mask allows, best first, with FTS5 bm25 scores (lower is better)."""
+        rowids, scores = self._matches.get(self._pool.get(), expression, self._synced_seq)
+        return allowed_matches(rowids, scores, mask)
 
     def _browse(self, query: Query, where: str, params: list[Any]) -> tuple[list[tuple[int, float]], int]:
         conn = self._pool.get()
@@ -214,7 +221,7 @@ class EmbeddedStore:
             lists.append([rowid for rowid, _ in neighbours])
         keyword_matches: int | None = None
         if expression is not None and query.mode is SearchMode.hybrid:
-            rowids, _ = ranked_matches(conn, expression, self.layout.fts_weights, mask)
+            rowids, _ = self._ranked_matches(expression, mask)
             lists.append(rowids[:window].tolist())
             keyword_matches = len(lists[-1])
         all_rowids = sorted({rowid for ranked in lists for rowid in ranked})
