@@ -104,3 +104,23 @@ def audit(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[AuditEntry]:  # fmt: skip
     return services.accounts.audit_log(target, limit)
+
+
+class SearchLogHealth(BaseModel):
+    accepted: int
+    written: int
+    dropped: int
+    failed: int
+    stored_searches: int
+    stored_clicks: int
+
+
+@router.get("/search-log", response_model=SearchLogHealth)
+def search_log_health(principal: Admin, services: ServicesDep) -> SearchLogHealth:
+    """What the search log accepted, wrote, dropped (queue full) and failed, and what it holds."""
+    stats = services.recorder.stats()
+    searches, clicks = services.search_log.counts()
+    return SearchLogHealth(
+        accepted=stats.accepted, written=stats.written, dropped=stats.dropped, failed=stats.failed,
+        stored_searches=searches, stored_clicks=clicks,
+    )  # fmt: skip
