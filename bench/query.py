@@ -20,7 +20,9 @@ visibility. Prints a markdown table, then ONE JSON line with every figure.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -74,6 +76,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--lancedb-index", choices=("hnsw", "none"), default="hnsw", help="LanceDB vector index")
     parser.add_argument("--workdir", type=Path, help="keep the loaded engines here and reuse them on the next run")
     parser.add_argument("--e2e", action=argparse.BooleanOptionalAction, default=None, help="encode queries too")
+    parser.add_argument("--encoder-threads", type=int, default=1, help="LOUPE_ENCODER_THREADS for e2e")
     parser.add_argument("--profile", choices=KINDS, help="pyinstrument the embedded engine on this kind")
     parser.add_argument("--rss-probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -117,9 +120,7 @@ def build_cases(library: SyntheticLibrary, count: int, seed: int) -> dict[str, l
             )
         )
         semantic = QueryCase("semantic_acl", image=images[i], principal=principal, selectivity=target)
-        cases["semantic_acl"].append(
-            QueryCase(**{**semantic.__dict__, "exact_top10": library_answers(library, semantic)})
-        )
+        cases["semantic_acl"].append(dataclasses.replace(semantic, exact_top10=library_answers(library, semantic)))
         cases["hybrid_facets_acl"].append(
             QueryCase(
                 "hybrid_facets_acl",
@@ -216,7 +217,7 @@ def profile_embedded(engine: Engine, cases: list[QueryCase]) -> None:
     print(profiler.output_text(unicode=False, color=False, show_all=False), file=sys.stderr)
 
 
-def end_to_end(engines: dict[str, Engine], cases: dict[str, list[QueryCase]]) -> dict[str, Any]:
+def end_to_end(engines: dict[str, Engine], cases: dict[str, list[QueryCase]], threads: int) -> dict[str, Any]:
     """Semantic and hybrid through SearchService: CLIP + MiniLM query encoding, cold cache."""
     from common_models import TEXT_MODEL, clip_spec
 
@@ -224,7 +225,7 @@ def end_to_end(engines: dict[str, Engine], cases: dict[str, list[QueryCase]]) ->
     from loupe_core.query import SearchMode
     from loupe_core.search_service import SearchService
 
-    encoders = Encoders(clip_spec(), TEXT_MODEL, "cpu")
+    encoders = Encoders(clip_spec(), TEXT_MODEL, "cpu", threads=threads)
     encoders.clip(), encoders.text()
     figures: dict[str, Any] = {}
     for name, engine in engines.items():
@@ -290,6 +291,8 @@ def main(argv: list[str] | None = None) -> None:
     library = SyntheticLibrary(args.n, args.seed)
     cases = build_cases(library, args.queries, args.seed)
     figures: dict[str, Any] = {"bench": "query", "n": args.n, "queries_per_kind": args.queries, "engines": {}}
+    # Shared machines: the load average tells a reader whether other work skewed the figures.
+    figures["loadavg_1m_start"] = round(os.getloadavg()[0], 2)
     with ExitStack() as stack:
         workdir = prepare_workdir(args, stack)
         engines = stack.enter_context(open_engines(args, workdir))
@@ -301,11 +304,13 @@ def main(argv: list[str] | None = None) -> None:
         if args.profile and "embedded" in engines:
             profile_embedded(engines["embedded"], cases[args.profile])
         if args.e2e:
-            figures["e2e"] = end_to_end(engines, cases)
+            figures["e2e"] = end_to_end(engines, cases, args.encoder_threads)
+            figures["e2e_encoder_threads"] = args.encoder_threads
         if "embedded" in engines:
             figures["engines"]["embedded"]["rss_mb"] = embedded_rss(workdir / "embedded" / "loupe.sqlite3")
     figures["ratios_vs_lancedb"] = ratios(figures["engines"])
     figures["wall_s"] = round(time.perf_counter() - started, 1)
+    figures["loadavg_1m_end"] = round(os.getloadavg()[0], 2)
     report(figures)
 
 

@@ -1,5 +1,8 @@
-"""Turns a folder of images (plus sidecars or a CSV manifest) into assets in the store.
+"""Turns a folder of images (plus sidecars and a DAM manifest) into assets in the store.
 
-Stages, one module each: `sources` → `derive` → `encode` → `write`, decided per file by
-`changes` and wired by `pipeline.run_index`; `cli` only parses flags.
+Main process: `sources` (walk, `path_filter`, sidecars, `manifest`) -> `pipeline` -> `commit`
+(`encode` in batches, `journal`, `write`), with `changes` deciding per file and `prune` after.
+Worker processes (`scheduler`, `worker`): read and hash, `embedded` metadata (`exif`, `iptc`,
+`xmp`), `derive` (`renditions`, `colors`, encoder input). `precedence` merges manifest,
+sidecar and embedded metadata with provenance; `cli` only parses flags.
 """

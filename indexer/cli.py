@@ -12,7 +12,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from indexer.pipeline import run_index
 from indexer.report import IndexProblem, IndexReport
 from loupe_core.errors import LoupeError
 from loupe_core.settings import Settings
@@ -50,6 +49,8 @@ def add_index_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def handle_index(settings: Settings, args: argparse.Namespace) -> int:
+    from indexer.pipeline import run_index  # imports torch: not for `loupe --help`, nor for each worker process
+
     try:
         report = run_index(
             settings,

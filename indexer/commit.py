@@ -35,7 +35,7 @@ class Batch:
 
 
 class Committer:
-    """Turns full batches into written assets, recording each step in the journal and the report."""
+    """Turns batches into written assets, recording each step in the journal and the report."""
 
     def __init__(
         self, store: AssetStore, embedder: Embedder, journal: Journal, report: IndexReport, encoder_name: str
@@ -45,8 +45,8 @@ class Committer:
         self.journal = journal
         self.report = report
         self.encoder_name = encoder_name
-        self.settled: list[tuple[str, str, str]] = []
-        """(path, asset id, sha256) of unchanged files whose journal row is missing or stale."""
+        self._settled: list[tuple[str, str, str]] = []
+        """(path, asset id, sha256) of files now in the store, to mark written at the next flush."""
 
     def _timed(self, stage: str, started: float) -> float:
         now = time.perf_counter()
@@ -89,12 +89,16 @@ class Committer:
         self.report.failed.extend(problems)
         started = self._timed("write", started)
         rejected = {p.path for p in problems}
-        self.settled.extend(
-            (str(d.path), d.asset.id, d.asset.sha256 or "") for d in complete if str(d.path) not in rejected
-        )
+        for draft in complete:
+            if str(draft.path) not in rejected:
+                self.settle(draft.path, draft.asset.id, draft.asset.sha256 or "")
         self.flush_settled()
         self._timed("journal", started)
 
+    def settle(self, path: Path, asset_id: str, sha256: str) -> None:
+        """Mark a file written in the journal at the next flush (its asset is already in the store)."""
+        self._settled.append((str(path), asset_id, sha256))
+
     def flush_settled(self) -> None:
-        self.journal.record_written(self.settled)
-        self.settled = []
+        self.journal.record_written(self._settled)
+        self._settled = []

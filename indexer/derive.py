@@ -130,9 +130,10 @@ def derive_facts(
     started = time.perf_counter()
     draft_for(image, spec)
     image.load()
+    decoded_size = image.size
     turned = upright(image)
     # Orientations 5-8 swap the sides; the header holds the full-resolution size.
-    swapped = turned.size != image.size and image.width != image.height
+    swapped = turned.size != decoded_size
     width, height = header_size[::-1] if swapped else header_size
     shown = display_image(turned)
     decoded = time.perf_counter()
@@ -160,7 +161,10 @@ def derive_facts(
     analysed = time.perf_counter()
     encoder_input = None
     if spec.encoder_px is not None:
-        source = preview if min(preview.size) >= spec.encoder_px else shown
+        # The smallest picture that still covers the encoder's input: usually the thumbnail (320 px
+        # covers CLIP's 224), for panoramas the preview or the decoded image.
+        covering = [i for i in (thumbnail, preview) if min(i.size) >= spec.encoder_px]
+        source = covering[0] if covering else shown
         encoder_input = EncoderInput.of(encoder_scale(source, spec.encoder_px))
     finished = time.perf_counter()
     for stage, seconds in (

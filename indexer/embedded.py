@@ -9,6 +9,7 @@ nothing; it never fails the file.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +36,9 @@ class EmbeddedMetadata:
 
 def _read_family(reader: Callable[[Image.Image], dict[str, Any]], image: Image.Image) -> dict[str, Any]:
     try:
-        return reader(image)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Corrupt EXIF data": the values are dropped, not worth a console line
+            return reader(image)
     except Exception:  # Pillow's metadata parsers raise a wide, undocumented range of types on junk
         return {}
 

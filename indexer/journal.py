@@ -40,6 +40,8 @@ CREATE INDEX IF NOT EXISTS files_asset ON files(asset_id);
 
 @dataclass(frozen=True)
 class JournalEntry:
+    """A file's row without its blobs: enough to plan a run and to prune."""
+
     asset_id: str
     sha256: str
     state: str

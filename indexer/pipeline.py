@@ -24,7 +24,7 @@ from indexer.changes import Action, decide, renditions_present
 from indexer.commit import Batch, Committer
 from indexer.derive import DeriveSpec
 from indexer.encode import Draft, Embedder
-from indexer.journal import Journal
+from indexer.journal import Journal, JournalEntry
 from indexer.manifest import ColumnMap
 from indexer.path_filter import PathFilter
 from indexer.precedence import asset_fields
@@ -41,6 +41,10 @@ from loupe_core.store.base import AssetStore
 from loupe_core.store.factory import open_store
 
 __all__ = ["IndexReport", "run_index"]
+
+
+MIN_BATCH_FRACTION = 4
+"""An encoder batch may start at a quarter of `encode_batch_size` when the workers are behind."""
 
 
 def worker_count(settings: Settings) -> int:
@@ -71,23 +75,24 @@ class _IndexRun:
         self.encoder_ready = False
         self.committer = Committer(store, embedder, journal, report, settings.clip_model)
         self.batch = Batch()
+        self.journaled: dict[str, JournalEntry] = {}
 
     def run(self, root: Path, candidates: Sequence[Candidate], progress: Progress) -> None:
-        journaled = self.journal.entries_under(root)
+        self.journaled = self.journal.entries_under(root)
         by_path = {c.path: c for c in candidates}
         reusable: dict[Path, tuple[str, ...]] = {}
         for candidate in candidates:
-            entry = journaled.get(str(candidate.path))
+            entry = self.journaled.get(str(candidate.path))
             shas = {self.known.get(candidate.asset_id)}
             if entry is not None and entry.state == "encoded" and entry.encoder == self.settings.clip_model:
                 shas.add(entry.sha256)
             reusable[candidate.path] = tuple(sorted(s for s in shas if s))
-        self.journaled = journaled
-        if any(not shas for shas in reusable.values()):
-            self._ready_encoder()  # new files: the encoder's input size shapes what workers produce
         task = progress.add_task("Indexing", total=len(candidates))
         window = max(2 * self.settings.encode_batch_size, 4 * worker_count(self.settings))
         with DerivePool(worker_count(self.settings), window) as pool:
+            if any(not shas for shas in reusable.values()):
+                pool.start()  # workers boot while the encoder loads
+                self._ready_encoder()  # new files: the encoder's input size shapes what workers produce
             for candidate in candidates:
                 pool.add(FileTask(candidate.path, self.spec, reusable[candidate.path]))
             waited = time.perf_counter()
@@ -99,11 +104,21 @@ class _IndexRun:
                     pool.add(again)
                 else:
                     progress.advance(task)
-                if len(self.batch.drafts) >= self.settings.encode_batch_size:
+                if self._batch_due(pool):
                     self._commit()
                 waited = time.perf_counter()
         self._commit()
         self.committer.flush_settled()
+
+    def _batch_due(self, pool: DerivePool) -> bool:
+        """A full batch, or a useful part of one while the next file is not derived yet.
+
+        Waiting for a full batch would leave the encoder idle whenever the workers are behind
+        (always at the start of a run); a few images already make a batch efficient.
+        """
+        size = len(self.batch.drafts)
+        least = max(1, self.settings.encode_batch_size // MIN_BATCH_FRACTION)
+        return size >= self.settings.encode_batch_size or (size >= least and not pool.next_ready())
 
     def _ready_encoder(self) -> None:
         if not self.encoder_ready:
@@ -114,6 +129,12 @@ class _IndexRun:
         if self.batch.drafts:
             batch, self.batch = self.batch, Batch()
             self.committer.commit(batch)
+
+    def _settle(self, path: Path, asset_id: str, sha256: str) -> None:
+        """An unchanged file: its journal row is brought up to date only when it is missing or stale."""
+        entry = self.journaled.get(str(path))
+        if entry is None or (entry.asset_id, entry.sha256, entry.state) != (asset_id, sha256, "written"):
+            self.committer.settle(path, asset_id, sha256)
 
     def _fail(self, path: Path, reason: Reason, detail: str) -> None:
         self.report.failed.append(IndexProblem.of(path, reason, detail))
@@ -164,13 +185,7 @@ class _IndexRun:
                 return None
             if decision is not None and decision.action is Action.unchanged:
                 self.report.unchanged += 1
-                entry = self.journaled.get(str(path))
-                if entry is None or (entry.asset_id, entry.sha256, entry.state) != (
-                    stored.id,
-                    result.sha256,
-                    "written",
-                ):
-                    self.committer.settled.append((str(path), stored.id, result.sha256))
+                self._settle(path, stored.id, result.sha256)
                 return None
             if decision is not None and decision.action is Action.refresh and decision.asset is not None:
                 self.batch.add(Draft(path, decision.asset.model_copy(update={"indexed_at": self.now})), fresh=False)
@@ -178,7 +193,9 @@ class _IndexRun:
         elif (kept := self.journal.encoded(str(path))) is not None and kept.sha256 == result.sha256:
             update = {**kept.facts, "image_vector": kept.image_vector, "indexed_at": self.now}
             asset = self._validated(path, {**fields, **update})
-            if asset is not None and renditions_present(asset, self.spec):
+            if asset is None:
+                return None
+            if renditions_present(asset, self.spec):
                 self.report.reused += 1
                 self.batch.add(Draft(path, asset), fresh=False)
                 return None

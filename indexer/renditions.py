@@ -54,10 +54,17 @@ def display_image(image: Image.Image) -> Image.Image:
 
 
 def reduced(image: Image.Image, longest_side: int) -> Image.Image:
-    """A copy no larger than `longest_side` (never enlarged); Pillow's `thumbnail` keeps the aspect ratio."""
-    copy = image.copy()
-    copy.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    return copy
+    """The image scaled to fit `longest_side` (never enlarged; the image itself when it already fits).
+
+    Cost matters more than the last bit of sharpness here (the workers race the encoder):
+    large factors are first shrunk by whole-number box reduction (an exact area average,
+    no aliasing), the rest is bicubic rather than Lanczos, together about half the CPU.
+    """
+    scale = longest_side / max(image.size)
+    if scale >= 1:
+        return image
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.BICUBIC, reducing_gap=1.0)
 
 
 def write_webp(image: Image.Image, destination: Path, quality: int, method: int = 4) -> None:

@@ -2,10 +2,13 @@
 
 Results come back in submission order, so reports and batches are deterministic, while up to
 `window` files are already being decoded behind the one the main process waits for; that is
-the prefetch that overlaps decoding and file I/O with encoding. Workers are forked from a
-fork server (a clean process started once per main process, with the worker module preloaded),
-never from the main process itself: that one holds torch's thread pools, which do not survive
-a fork. After the first run in a process, starting a pool costs milliseconds, not a second.
+the prefetch that overlaps decoding and file I/O with encoding.
+
+Workers are forked from a fork server (a clean process started once per main process, with
+the worker module preloaded), never from the main process itself: that one runs torch's
+thread pools, which do not survive a fork. Each worker still imports the main module again
+(multiprocessing's rule; Python 3.11 ignores a `__main__` preload), which costs seconds when
+that module imports torch, so `start()` lets workers boot while the main process loads models.
 
 A worker that dies (a decoder crash on a hostile file, the OOM killer) breaks the whole pool;
 the file is then retried alone in a fresh pool so that only the culprit fails.
@@ -14,6 +17,7 @@ the file is then retried alone in a fresh pool so that only the culprit fails.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 
 from indexer.report import Reason
-from indexer.worker import FileFailure, FileResult, FileTask, ignore_interrupts, process_file
+from indexer.worker import FileFailure, FileResult, FileTask, prepare_worker, process_file
 
 
 class DerivePool:
@@ -40,9 +44,17 @@ class DerivePool:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self._shutdown()
 
+    def start(self) -> None:
+        """Boot the workers now rather than on the first task, to overlap their start-up with other work."""
+        self._pool().submit(os.getpid)
+
     def add(self, task: FileTask) -> None:
         """Queue a task behind everything already queued (also while results are being consumed)."""
         self._queue.append(task)
+
+    def next_ready(self) -> bool:
+        """Whether the next result is already there (or nothing is left), so taking it will not block."""
+        return not self._in_flight or self._in_flight[0][1].done()
 
     def results(self) -> Iterator[tuple[FileTask, FileResult]]:
         while self._queue or self._in_flight:
@@ -53,8 +65,9 @@ class DerivePool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([process_file.__module__])  # only takes effect before the server starts
-            self._executor = ProcessPoolExecutor(self._workers, mp_context=context, initializer=ignore_interrupts)
+            # Read when the server starts; imagehash imports scipy's FFT on its first phash, in every worker.
+            context.set_forkserver_preload([process_file.__module__, "scipy.fftpack"])
+            self._executor = ProcessPoolExecutor(self._workers, mp_context=context, initializer=prepare_worker)
         return self._executor
 
     def _shutdown(self) -> None:

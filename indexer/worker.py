@@ -10,10 +10,14 @@ has results for comes back after the header is read, without decoding.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from indexer.derive import DeriveSpec, EncoderInput, ImageFacts, derive_facts
@@ -33,6 +37,8 @@ IMAGE_REASONS: dict[InvalidImageKind, Reason] = {
 
 @dataclass(frozen=True)
 class FileTask:
+    """One file to process, with everything the worker needs (it shares no state with the main process)."""
+
     path: Path
     spec: DeriveSpec
     reusable: tuple[str, ...] = ()
@@ -41,6 +47,8 @@ class FileTask:
 
 @dataclass(frozen=True)
 class KnownContent:
+    """Content the main process already has facts for: only the hash and the (cheap) header metadata."""
+
     sha256: str
     modified: datetime
     embedded: EmbeddedMetadata
@@ -49,6 +57,8 @@ class KnownContent:
 
 @dataclass(frozen=True)
 class NewContent:
+    """Content derived now: facts, metadata, and the encoder's input unless no encoder size was given."""
+
     facts: ImageFacts
     modified: datetime
     embedded: EmbeddedMetadata
@@ -58,6 +68,8 @@ class NewContent:
 
 @dataclass(frozen=True)
 class FileFailure:
+    """Why the file cannot be indexed; reported, never raised."""
+
     reason: Reason
     detail: str
     timings: dict[str, float] = field(default_factory=dict)
@@ -66,9 +78,23 @@ class FileFailure:
 FileResult = KnownContent | NewContent | FileFailure
 
 
-def ignore_interrupts() -> None:
-    """Pool initializer: Ctrl-C reaches the whole process group; only the main process should act on it."""
+def prepare_worker() -> None:
+    """Pool initializer: leave Ctrl-C to the main process, and end with it.
+
+    Ctrl-C reaches the whole process group, but only the main process should act on it. A
+    pool worker never notices its main process dying (it waits on a queue it also holds the
+    writing end of), so after a kill -9 it would wait forever, and keep the fork server
+    alive; a daemon thread waits on the main process's sentinel and ends the worker instead.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), name="exit-with-main", daemon=True).start()
+
+
+def _exit_with(parent: BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
 
 
 def process_file(task: FileTask) -> FileResult:

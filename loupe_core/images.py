@@ -74,11 +74,15 @@ def file_type_of(image: Image.Image) -> str:
 
 
 def upright(image: Image.Image) -> Image.Image:
-    """The loaded image turned as its EXIF orientation says; unreadable EXIF leaves it as stored."""
+    """The image, loaded and turned in place as its EXIF orientation says; unreadable EXIF leaves it as stored.
+
+    In place because the usual case (no rotation) would otherwise cost a full-size copy.
+    """
     try:
-        return ImageOps.exif_transpose(image) or image
+        ImageOps.exif_transpose(image, in_place=True)
     except (OSError, ValueError, SyntaxError):
-        return image
+        pass
+    return image
 
 
 def open_image(source: bytes | Path, max_pixels: int) -> DecodedImage:

@@ -17,10 +17,31 @@ from loupe_core.encoders.registry import Encoders
 from loupe_core.settings import Settings, get_settings
 from loupe_core.store.base import AssetStore
 from search_api.app import create_app as create_api_app
-from web import auth_routes, routes
+from web import (
+    admin_routes,
+    analytics_routes,
+    asset_edit_routes,
+    asset_routes,
+    auth_routes,
+    duplicate_routes,
+    librarian_routes,
+    routes,
+    vocabulary_routes,
+)
 from web.errors import install_page_not_found
 
 WEB_DIR = Path(__file__).resolve().parent
+ROUTERS = (
+    auth_routes.router,
+    routes.router,
+    asset_edit_routes.router,
+    asset_routes.router,  # after asset_edit_routes: its `/assets/{id:path}` matches `/assets/x/edit` too
+    librarian_routes.router,
+    duplicate_routes.router,
+    vocabulary_routes.router,
+    analytics_routes.router,
+    admin_routes.router,
+)
 
 
 def build_templates() -> Jinja2Templates:
@@ -40,8 +61,8 @@ def create_app(
     """uvicorn's `factory=True` calls this with no arguments: settings then come from `LOUPE_*`."""
     app = create_api_app(settings or get_settings(), store=store, encoders=encoders)
     app.state.templates = build_templates()
-    app.include_router(auth_routes.router)
-    app.include_router(routes.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     install_page_not_found(app)
     return app

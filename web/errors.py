@@ -28,9 +28,12 @@ from web.search_form import SearchForm
 log = logging.getLogger("loupe.web")
 
 HEADINGS = {
-    400: "That search could not run",
+    400: "That request could not run",
+    403: "Not allowed",
     404: "Not found",
-    422: "Some search options are not valid",
+    413: "That file is too large",
+    422: "Some options are not valid",
+    429: "Too many attempts",
     503: "Temporarily unavailable",
 }
 DEFAULT_HEADING = "Something went wrong"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import ceil
 
+from search_api.params import MAX_PAGE
 from web.query_string import QueryString
 
-MAX_PAGE = 1000
-"""The highest `page` that `search_api.params` accepts; links never point past it."""
 WINDOW = 2
 
 
@@ -29,7 +28,7 @@ class Pagination:
 
 def paginate(total: int, page: int, size: int, qs: QueryString) -> Pagination | None:
     """None when everything fits on one page (or the caller asked for counts only, size=0)."""
-    last = min(ceil(total / size), MAX_PAGE) if size else 0
+    last = min(ceil(total / size), MAX_PAGE) if size else 0  # links never point past what the API accepts
     if last <= 1:
         return None
     shown = sorted({1, last, *range(max(1, page - WINDOW), min(last, page + WINDOW) + 1)})

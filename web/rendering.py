@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from search_api.auth import optional_principal, session_id
+from web.navigation import header_links, section_tabs
 
 VARY = "HX-Request, HX-History-Restore-Request"
 """Caches must key on both: the same URL answers with a fragment or a page depending on them."""
@@ -22,11 +23,17 @@ def wants_fragment(request: Request) -> bool:
 
 
 def session_context(request: Request) -> dict[str, Any]:
-    """Who is signed in and their CSRF token, for the header and every state-changing form."""
+    """Who is signed in, their CSRF token (for every state-changing form) and the links their role may use."""
     services = request.app.state.services
     principal = optional_principal(request, services)
     sid = session_id(request, services)
-    return {"viewer": principal, "csrf_token": services.cookies.csrf_token(sid) if sid else ""}
+    path = request.url.path
+    return {
+        "viewer": principal,
+        "csrf_token": services.cookies.csrf_token(sid) if sid else "",
+        "nav": header_links(principal, path),
+        "tabs": section_tabs(principal, path),
+    }
 
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:

@@ -1,36 +1,47 @@
-"""The HTML pages: discover (search + facets), one asset, and "more like this".
+"""The discover pages: search with facets, and search by an uploaded image.
 
 Routes parse nothing themselves: `SearchQueryDep` builds the core `Query` exactly as the JSON
 API does, and results go through the API's response builders so URLs are made in one place.
+Text searches are logged like API searches, and their `query_id` rides on the result grid so
+`loupe.js` can report which result was opened.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
-from loupe_core.errors import EncoderUnavailable
+from loupe_core.accounts.permissions import Permission, may
+from loupe_core.errors import InvalidImage, PayloadTooLarge
 from search_api.deps import CurrentPrincipal, ServicesDep
 from search_api.params import SearchQueryDep
-from search_api.schemas import asset_detail, asset_path, search_response
+from search_api.schemas import search_response
+from search_api.search_logging import record_search
 from web.chips import active_chips, clear_filters_url
 from web.errors import PageRoute
 from web.facets import facet_groups
-from web.filter_params import LICENSE_LABELS
 from web.pagination import paginate
 from web.query_string import QueryString
-from web.rendering import render, render_variant
+from web.rendering import render_variant
 from web.search_form import SearchForm
+from web.suggested_terms import suggested_terms
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, default_response_class=HTMLResponse)
 
 
 @router.get("/")
-def discover(request: Request, query: SearchQueryDep, services: ServicesDep) -> HTMLResponse:
-    result = search_response(services.search.search(query), query.page, query.size, date.today())
+def discover(
+    request: Request, query: SearchQueryDep, services: ServicesDep, principal: CurrentPrincipal
+) -> HTMLResponse:
+    found = services.search.search(query)
+    query_id = record_search(request, services, principal, query, found)
+    result = search_response(found, query.page, query.size, date.today(), query_id)
     qs = QueryString.of(request.query_params)
+    stuck = bool(query.text) and (result.rescued or result.total == 0)
     context = {
         "page_title": f"{query.text} – Loupe" if query.text else "Discover – Loupe",
         "form": SearchForm(q=qs.first("q"), mode=query.mode, sort=query.sort, carried=tuple(qs.carried()), live=True),
@@ -39,40 +50,30 @@ def discover(request: Request, query: SearchQueryDep, services: ServicesDep) -> 
         "chips": active_chips(query.filters, qs),
         "clear_url": clear_filters_url(qs),
         "first_page_url": qs.with_page(1),
+        "here_url": qs.with_page(query.page),
         "pagination": paginate(result.total, query.page, query.size, qs),
+        "suggestions": suggested_terms(services, query.text) if stuck else [],
+        "can_bulk_edit": may(principal, Permission.edit_any),
     }
     return render_variant(request, "pages/discover.html", "partials/_results.html", context)
 
 
-@router.get("/assets/{asset_id:path}/similar")
-def similar(asset_id: str, request: Request, query: SearchQueryDep, services: ServicesDep) -> HTMLResponse:
-    """An asset without embeddings has nothing to compare: on a page that is a note, not an error."""
+@router.post("/search/image")
+async def image_search(
+    request: Request, query: SearchQueryDep, services: ServicesDep, file: Annotated[UploadFile, File()]
+) -> HTMLResponse:
+    """The no-JS upload form posts here; with JS the same form is posted by htmx (pick, drop or paste)."""
+    limit = services.settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"images are limited to {limit:,} bytes")
+    if not data:
+        raise InvalidImage("the uploaded file is empty")
+    found = await run_in_threadpool(services.search.by_image, data, query)
     context = {
-        "page_title": "More like this – Loupe",
-        "asset_url": f"/assets/{asset_path(asset_id)}",
-        "form": SearchForm(),
-        "hits": [],
-        "notes": [],
+        "page_title": "Search by image – Loupe",
+        "form": SearchForm(live=True),
+        "result": search_response(found, query.page, query.size, date.today()),
+        "filename": file.filename or "your image",
     }
-    try:
-        found = services.search.similar(asset_id, query.model_copy(update={"facets": ()}))
-    except EncoderUnavailable as exc:
-        context["notes"] = [str(exc)]
-    else:
-        shown = search_response(found, query.page, query.size, date.today())
-        context.update(hits=shown.hits, notes=shown.notes)
-    return render_variant(request, "pages/similar.html", "partials/_similar.html", context)
-
-
-@router.get("/assets/{asset_id:path}")
-def asset_page(asset_id: str, request: Request, principal: CurrentPrincipal, services: ServicesDep) -> HTMLResponse:
-    asset = services.store.get(asset_id, principal)
-    detail = asset_detail(asset, date.today())
-    context = {
-        "page_title": f"{detail.title or detail.id} – Loupe",
-        "asset": detail,
-        "downloadable": bool(asset.path),
-        "license_labels": LICENSE_LABELS,
-        "form": SearchForm(),
-    }
-    return render(request, "pages/asset.html", context)
+    return render_variant(request, "pages/image_results.html", "partials/_image_results.html", context)

@@ -18,5 +18,10 @@ class SearchForm:
     live: bool = False
     """Search as you type (htmx) only where the page has a `#results` region to swap."""
 
-    modes: ClassVar[tuple[SearchMode, ...]] = tuple(SearchMode)
+    modes: ClassVar[tuple[SearchMode, ...]] = (SearchMode.hybrid, SearchMode.keyword, SearchMode.semantic)
+    mode_help: ClassVar[dict[SearchMode, str]] = {
+        SearchMode.hybrid: "Words and meaning together",
+        SearchMode.keyword: "Only assets whose words match",
+        SearchMode.semantic: "By meaning and look, even without matching words",
+    }
     sorts: ClassVar[tuple[SortOrder, ...]] = tuple(SortOrder)

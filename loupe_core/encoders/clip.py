@@ -18,6 +18,7 @@ import numpy.typing as npt
 import torch
 from PIL import Image
 
+from loupe_core.encoders.precision import Precision, quantize_int8
 from loupe_core.errors import EncoderUnavailable
 
 LOCAL_DIR = "local-dir:"
@@ -70,10 +71,12 @@ def parse_clip_spec(spec: str) -> tuple[str, str | None]:
 class ClipEncoder:
     """Encodes images and short texts into one shared, L2-normalised space."""
 
-    def __init__(self, spec: str, device: str, allow_downloads: bool = False) -> None:
+    def __init__(self, spec: str, device: str, allow_downloads: bool = False, precision: Precision = "fp32") -> None:
         self.spec = spec
         self.device = device
         self.allow_downloads = allow_downloads
+        # Quantised kernels exist for CPU only; on CUDA fp32 is kept.
+        self.precision: Precision = precision if device == "cpu" else "fp32"
         self._lock = threading.Lock()
         self._model: Any = None
         self._preprocess: Callable[[Image.Image], torch.Tensor] | None = None
@@ -102,6 +105,8 @@ class ClipEncoder:
             except Exception as exc:  # open_clip raises RuntimeError/OSError/ValueError for missing weights
                 raise EncoderUnavailable(f"cannot load CLIP model {self.spec!r}: {exc}") from exc
             model.eval()
+            if self.precision == "int8":
+                model = quantize_int8(model)
             self._model, self._preprocess, self._tokenizer = model, preprocess, tokenizer
 
     @property

@@ -8,6 +8,7 @@ checks that) and where it is faster (bench/encoders.py measures both on the targ
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
 import torch
@@ -23,7 +24,11 @@ def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
     consults first for int8 layers, so it is set to the dtype the model was built in.
     """
     original = next(model.parameters()).dtype
-    quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    with warnings.catch_warnings():
+        # torch >= 2.10 points eager quantisation users to torchao; the API still works as documented.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     for module in quantized.modules():
         if hasattr(module, "mlp") and hasattr(module.mlp, "c_fc"):
             module.mlp.c_fc.int8_original_dtype = original

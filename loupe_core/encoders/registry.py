@@ -10,8 +10,11 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import torch
+
 from loupe_core.encoders.clip import ClipEncoder
 from loupe_core.encoders.device import resolve_device
+from loupe_core.encoders.precision import Precision
 from loupe_core.encoders.text import SentenceEncoder
 from loupe_core.errors import EncoderUnavailable
 from loupe_core.settings import Settings
@@ -22,8 +25,18 @@ E = TypeVar("E", ClipEncoder, SentenceEncoder)
 class Encoders:
     """The encoders one process uses; `clip()`/`text()` give None when disabled or unloadable."""
 
-    def __init__(self, clip_spec: str, text_spec: str, device: str, allow_downloads: bool = False) -> None:
+    def __init__(
+        self,
+        clip_spec: str,
+        text_spec: str,
+        device: str,
+        allow_downloads: bool = False,
+        precision: Precision = "fp32",
+        threads: int = 0,
+    ) -> None:
         self.allow_downloads = allow_downloads
+        self.precision = precision
+        self.threads = threads
         self.clip_spec = clip_spec
         self.text_spec = text_spec
         self.device = device
@@ -34,7 +47,12 @@ class Encoders:
     @classmethod
     def from_settings(cls, settings: Settings) -> Encoders:
         return cls(
-            settings.clip_model, settings.text_model, resolve_device(settings.device), settings.allow_model_downloads
+            settings.clip_model,
+            settings.text_model,
+            resolve_device(settings.device),
+            settings.allow_model_downloads,
+            settings.encoder_precision,
+            settings.encoder_threads,
         )
 
     def _load(self, kind: str, spec: str, factory: Callable[[str, str], E], env: str) -> E | None:
@@ -44,6 +62,9 @@ class Encoders:
                 if not spec:
                     self.problems[kind] = f"{kind} embeddings disabled ({env} is empty)"
                 else:
+                    if self.threads:
+                        # Process-wide by nature (torch has no per-call setting); see Settings.encoder_threads.
+                        torch.set_num_threads(self.threads)
                     candidate = factory(spec, self.device)
                     try:
                         candidate.load()
@@ -58,7 +79,7 @@ class Encoders:
         return self._load(
             "clip",
             self.clip_spec,
-            lambda spec, device: ClipEncoder(spec, device, self.allow_downloads),
+            lambda spec, device: ClipEncoder(spec, device, self.allow_downloads, self.precision),
             "LOUPE_CLIP_MODEL",
         )
 

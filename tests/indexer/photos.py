@@ -61,3 +61,46 @@ def write_non_utf8_named_jpeg(folder: Path, name: bytes = b"caf\xe9.jpg") -> Pat
     with open(raw, "wb") as handle:
         handle.write(encode(photo(seed=99), "JPEG"))
     return Path(os.fsdecode(raw))
+
+
+def iptc_block(records: dict[tuple[int, int], list[bytes]], utf8: bool = False) -> bytes:
+    """IPTC IIM datasets wrapped as Photoshop's APP13 "8BIM" resource 0x0404, as DAM tools write them.
+
+    Pillow reads IPTC but cannot write it, so the segment is built here byte by byte.
+    """
+    datasets = [((1, 90), [b"\x1b%G"])] if utf8 else []
+    iim = b"".join(
+        b"\x1c" + bytes(key) + struct.pack(">H", len(value)) + value
+        for key, values in [*datasets, *records.items()]
+        for value in values
+    )
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(iim)) + iim
+    resource += b"\x00" * (len(iim) % 2)
+    payload = b"Photoshop 3.0\x00" + resource
+    return b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+
+
+def with_iptc(jpeg: bytes, records: dict[tuple[int, int], list[bytes]], utf8: bool = False) -> bytes:
+    """The JPEG with an APP13 IPTC segment inserted right after its SOI marker."""
+    assert jpeg[:2] == b"\xff\xd8"
+    return jpeg[:2] + iptc_block(records, utf8) + jpeg[2:]
+
+
+def xmp_packet(description_xml: str) -> bytes:
+    """A complete XMP packet around one `rdf:Description` body (namespaces dc, photoshop, xmpRights declared)."""
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/"'
+        f">{description_xml}</rdf:Description></rdf:RDF></x:xmpmeta>"
+        '<?xpacket end="w"?>'
+    ).encode()
+
+
+def rdf_alt(text: str) -> str:
+    return f'<rdf:Alt><rdf:li xml:lang="x-default">{text}</rdf:li></rdf:Alt>'
+
+
+def rdf_bag(*items: str) -> str:
+    return "<rdf:Bag>" + "".join(f"<rdf:li>{item}</rdf:li>" for item in items) + "</rdf:Bag>"

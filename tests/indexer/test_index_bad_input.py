@@ -7,10 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from indexer.cli import add_index_command
+from indexer.colors import PALETTE
 from indexer.pipeline import run_index
 from indexer.report import IndexProblem, Reason
 from loupe_core.encoders.registry import Encoders
@@ -18,7 +21,14 @@ from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
 from loupe_core.store.factory import open_store
 from tests.indexer.conftest import Indexer
-from tests.indexer.photos import write_non_utf8_named_jpeg, write_photo, write_png_bomb, write_truncated_jpeg
+from tests.indexer.photos import (
+    encode,
+    photo,
+    write_non_utf8_named_jpeg,
+    write_photo,
+    write_png_bomb,
+    write_truncated_jpeg,
+)
 
 EXPECTED_FAILED = {
     "truncated.jpg": Reason.corrupt,
@@ -70,6 +80,52 @@ def test_good_files_are_indexed_and_each_bad_one_reported(
     assert details["bomb.png"].startswith("decompression bomb refused")
     assert details["truncated.jpg"].startswith("corrupt or truncated image")
     assert report.exit_code == 0
+
+
+def test_hostile_files_leave_no_partial_renditions(
+    hostile_folder: Path, index: Indexer, store: AssetStore, index_settings: Settings
+) -> None:
+    index(hostile_folder)
+
+    written = {
+        p.name for folder in (index_settings.thumbnails_dir, index_settings.previews_dir) for p in folder.iterdir()
+    }
+    assert written == {store.get(name).thumbnail for name in ("good.jpg", "sub/good.png")}
+
+
+def frames(*colours: str) -> list[Image.Image]:
+    return [Image.new("RGB", (40, 30), colour) for colour in colours]
+
+
+def test_unusual_but_valid_images_are_indexed_correctly(
+    library: Path, index: Indexer, store: AssetStore, index_settings: Settings
+) -> None:
+    """CMYK, 16-bit, palette with transparency, animations (first frame) and a PNG named .jpg."""
+    Image.new("CMYK", (40, 30), (0, 230, 230, 0)).save(library / "cmyk.jpg")
+    Image.fromarray(np.full((30, 40), 30000, dtype=np.uint16)).save(library / "deep.png")
+    palette = Image.new("P", (40, 30), 1)
+    palette.putpalette([0, 0, 0, 30, 90, 230])
+    palette.paste(0, (0, 0, 20, 30))
+    palette.save(library / "palette.png", transparency=0)
+    first, *rest = frames("#2e7d32", "#1565c0", "#c62828")
+    first.save(library / "animated.gif", save_all=True, append_images=rest, duration=100)
+    first.save(library / "animated.webp", save_all=True, append_images=rest, duration=100)
+    (library / "really-a-png.jpg").write_bytes(encode(photo(seed=4), "PNG"))
+
+    report = index(library)
+
+    assert (report.indexed, report.failed) == (6, [])
+    facts = {a: (store.get(a).file_type, store.get(a).colors) for a in store.fingerprints()}
+    assert facts == {
+        "cmyk.jpg": ("jpeg", [PALETTE["red"]]),
+        "deep.png": ("png", [PALETTE["gray"]]),  # not white: 16 bits are scaled, not clipped
+        "palette.png": ("png", [PALETTE["blue"]]),  # the transparent half does not count
+        "animated.gif": ("gif", [PALETTE["green"]]),  # the first frame
+        "animated.webp": ("webp", [PALETTE["green"]]),
+        "really-a-png.jpg": ("png", facts["really-a-png.jpg"][1]),  # the content decides, not the name
+    }
+    with Image.open(index_settings.thumbnails_dir / (store.get("palette.png").thumbnail or "")) as thumb:
+        assert thumb.mode == "RGBA"
 
 
 def test_strict_turns_failures_into_a_non_zero_exit(hostile_folder: Path, index: Indexer) -> None:

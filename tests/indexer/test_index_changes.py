@@ -104,3 +104,64 @@ def test_identical_copies_share_one_thumbnail(library: Path, index: Indexer, sto
     original, copy = store.get("original.jpg"), store.get("copy.jpg")
     assert original.sha256 == copy.sha256
     assert original.thumbnail == copy.thumbnail
+
+
+def test_a_new_file_is_the_only_one_encoded(indexed: Path, index: Indexer, store: AssetStore) -> None:
+    write_photo(indexed / "nested" / "new.png", seed=77)
+
+    report = index(indexed)
+
+    assert (report.indexed, report.encoded, report.unchanged) == (1, 1, len(NAMES))
+
+
+def test_deleted_files_stay_indexed_unless_pruned(indexed: Path, index: Indexer, store: AssetStore) -> None:
+    (indexed / "a.jpg").unlink()
+    (indexed / "nested" / "c.webp").unlink()
+
+    kept = index(indexed)
+    pruned = index(indexed, prune=True)
+    again = index(indexed, prune=True)
+
+    assert (kept.pruned, pruned.pruned, again.pruned) == (None, 2, 0)
+    assert sorted(store.fingerprints()) == ["b.png", "nested/d.jpg"]
+    assert pruned.summary().endswith(", pruned 2")
+
+
+def test_prune_keeps_an_id_that_moved_with_its_file(library: Path, index: Indexer, store: AssetStore) -> None:
+    write_photo(library / "shoot" / "original.jpg", seed=3)
+    manifest = library / "manifest.csv"
+    manifest.write_text("id,file\nbrand-1,shoot/original.jpg\n", encoding="utf-8")
+    index(library, manifest)
+    (library / "shoot" / "original.jpg").rename(library / "renamed.jpg")
+    manifest.write_text("id,file\nbrand-1,renamed.jpg\n", encoding="utf-8")
+
+    report = index(library, manifest, prune=True)
+
+    assert (report.pruned, report.indexed, list(store.fingerprints())) == (0, 1, ["brand-1"])
+    assert store.get("brand-1").path == str(library / "renamed.jpg")
+
+
+def test_prune_only_touches_files_under_the_indexed_root(
+    indexed: Path, tmp_path: Path, index: Indexer, store: AssetStore
+) -> None:
+    other = tmp_path / "other-library"
+    write_photo(other / "x.jpg", seed=90)
+    index(other)
+    (other / "x.jpg").unlink()
+
+    report = index(indexed, prune=True)
+
+    assert report.pruned == 0
+    assert "x.jpg" in store.fingerprints()
+
+
+def test_prune_finds_assets_indexed_before_the_journal_existed(
+    indexed: Path, index: Indexer, store: AssetStore, index_settings: Settings
+) -> None:
+    index_settings.index_journal_path.unlink()
+    (indexed / "b.png").unlink()
+
+    report = index(indexed, prune=True)
+
+    assert report.pruned == 1
+    assert "b.png" not in store.fingerprints()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from loupe_core.schema import Asset
 
@@ -72,3 +72,35 @@ LIBRARY = [
     Asset(id="intl/חתול.jpg", title=RTL_TITLE, tags=["חתול", "🐈"], taxonomy=["Animals/Cats"], file_type="jpeg"),
     Asset(id="long-title", title=LONG_TITLE, file_type="tiff"),
 ]
+
+
+TODAY = date.today()
+COMPLETE: dict[str, object] = {
+    "description": "A complete record.",
+    "tags": ["ok"],
+    "taxonomy": ["Things"],
+    "license_expires": date(2999, 1, 1),
+}
+SHARED = {"groups": ["marketing", "brand", "science"]}
+"""Every seeded non-staff user is in one of these groups (tests/accounts_fixture.py)."""
+WORKFLOW_LIBRARY = [
+    Asset(id="wf/original", title="Harbour at dawn", sha256="d" * 64, width=800, height=600, **COMPLETE, **SHARED),
+    Asset(id="wf/copy", title="Harbour copy", sha256="d" * 64, width=400, height=300, **COMPLETE, **SHARED),
+    Asset(id="wf/twin-a", title="Twin A", sha256="e" * 64, **COMPLETE),
+    Asset(id="wf/twin-b", title="Twin B", sha256="e" * 64, **COMPLETE),
+    Asset(id="wf/camera-name", title="IMG_0412", owner="contributor", **{**COMPLETE, "tags": []}, **SHARED),
+    Asset(id="wf/expired", title="Old poster", **{**COMPLETE, "license_expires": TODAY - timedelta(days=3)}),
+    Asset(id="wf/expiring", title="Spring banner", **{**COMPLETE, "license_expires": TODAY + timedelta(days=5)}),
+    Asset(
+        id="wf/finance",
+        title="Quarterly revenue chart",
+        groups=["finance"],
+        camera_make="Fujifilm",
+        lens="XF 35mm",
+        colors=["#ff0000", "not-a-colour"],
+        provenance={"title": "iptc"},
+        **COMPLETE,
+    ),
+]
+"""Planted for the librarian pages: two exact duplicate pairs (same SHA-256), a camera-file title
+and no tags, expired and expiring licences, and an asset only the finance group (and staff) see."""

@@ -89,7 +89,7 @@ CASES = {
     "invalid date fragment": Case("/?created_from=yesterday", True, 422, ("created_from",), ("<html",)),
     "invalid mode": Case("/?mode=psychic", False, 422, ("mode: Input should be", "<html")),
     "page out of range": Case("/?page=0", False, 422, ("page: Input should be greater than or equal to 1",)),
-    "page size over the limit": Case("/?size=500", False, 400, ("size must be at most 100",)),
+    "page size over the limit": Case("/?size=500", False, 422, ("size: Input should be less than or equal to 100",)),
     "dates in the wrong order": Case(
         "/?created_from=2024-02-01&created_to=2024-01-01", False, 400, ("created_from is after created_to",)
     ),

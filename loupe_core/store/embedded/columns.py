@@ -67,6 +67,9 @@ class ListField:
     by_row: dict[int, list[int]] = field(default_factory=dict)
     rows: RowIds = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     codes: Codes = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    postings: RowIds = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """`rows` ordered by code: the rows holding code c are postings[starts[c]:starts[c + 1]]."""
+    starts: RowIds = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     dirty: bool = False
 
     def entries(self) -> tuple[RowIds, Codes]:
@@ -76,8 +79,17 @@ class ListField:
             self.codes = np.fromiter(
                 (c for values in self.by_row.values() for c in values), dtype=np.int32, count=int(sum(sizes))
             )
+            self.postings = self.rows[np.argsort(self.codes, kind="stable")]
+            counts = np.bincount(self.codes, minlength=len(self.vocabulary.values))
+            self.starts = np.concatenate(([0], np.cumsum(counts)))
             self.dirty = False
         return self.rows, self.codes
+
+    def rows_with(self, codes: Iterable[int]) -> RowIds:
+        """Rows holding any of `codes`: a slice per code, not a scan of every entry."""
+        self.entries()
+        slices = [self.postings[self.starts[c] : self.starts[c + 1]] for c in codes if c + 1 < len(self.starts)]
+        return np.concatenate(slices) if slices else np.zeros(0, dtype=np.int64)
 
 
 class ColumnIndex:
@@ -158,14 +170,14 @@ class ColumnIndex:
     # -- masks ------------------------------------------------------------------------------
     def _scalar_in(self, name: str, values: Iterable[str]) -> Mask:
         codes = self.scalar_vocabularies[name].lookup(values)
-        return np.isin(self.scalars[name], codes)
+        if len(codes) == 1:
+            return self.scalars[name] == codes[0]
+        return np.isin(self.scalars[name], codes, kind="table") if codes else np.zeros(len(self.present), dtype=bool)
 
     def _list_any(self, name: str, values: Iterable[str]) -> Mask:
-        rows, codes = self.lists[name].entries()
+        list_field = self.lists[name]
         mask = np.zeros(len(self.present), dtype=bool)
-        wanted = self.lists[name].vocabulary.lookup(values)
-        if wanted:
-            mask[rows[np.isin(codes, wanted)]] = True
+        mask[list_field.rows_with(list_field.vocabulary.lookup(values))] = True
         return mask
 
     def license_mask(self, states: Iterable[LicenseState], today: date, expiring_days: int) -> Mask:

@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from loupe_core.store.embedded.filters import compile_filters, visibility_clause
 from loupe_core.store.embedded.fulltext import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
+    TypoVocabulary,
     match_expression,
     render_highlight,
 )
@@ -58,7 +60,10 @@ class EmbeddedStore:
         self._vectors = VectorCache({f: definition.vector_dimension(f) for f in self.layout.vector_fields})
         self._columns = ColumnIndex()
         self._matches = RankedMatches(self.layout.fts_weights)
-        self._vocabulary: list[str] = []
+        # Hybrid queries score keywords here while the vectors are scanned: SQLite and NumPy
+        # both release the GIL, so the keyword list costs no extra latency on a second core.
+        self._keyword_worker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="loupe-keyword")
+        self._vocabulary = TypoVocabulary()
         self._synced_seq = -1
         with self._pool.write() as conn:
             for statement in self.layout.ddl():
@@ -88,6 +93,7 @@ class EmbeddedStore:
         """Writes commit synchronously; nothing to wait for."""
 
     def close(self) -> None:
+        self._keyword_worker.shutdown(wait=True)
         self._pool.close()
 
     # -- point reads ------------------------------------------------------------------------
@@ -138,7 +144,7 @@ class EmbeddedStore:
                 return
             self._vectors.catch_up(conn)
             self._columns.catch_up(conn)
-            self._vocabulary = [r[0] for r in conn.execute("SELECT term FROM assets_fts_vocab")]
+            self._vocabulary = TypoVocabulary(r[0] for r in conn.execute("SELECT term FROM assets_fts_vocab"))
             self._synced_seq = seq
 
     def search(self, query: Query) -> SearchResult:
@@ -214,14 +220,17 @@ class EmbeddedStore:
         """Semantic and hybrid: one ranked list per vector (and keyword), fused by RRF."""
         conn = self._pool.get()
         window = query.vector_k
+        keyword = None
+        if expression is not None and query.mode is SearchMode.hybrid:
+            keyword = self._keyword_worker.submit(self._ranked_matches, expression, mask)
         lists: list[list[int]] = []
         for field, vector in query.vectors.items():
             column = self._vectors.columns[field.value]
             neighbours = column.top_k(normalize(vector), window, mask)
             lists.append([rowid for rowid, _ in neighbours])
         keyword_matches: int | None = None
-        if expression is not None and query.mode is SearchMode.hybrid:
-            rowids, _ = self._ranked_matches(expression, mask)
+        if keyword is not None:
+            rowids, _ = keyword.result()
             lists.append(rowids[:window].tolist())
             keyword_matches = len(lists[-1])
         all_rowids = sorted({rowid for ranked in lists for rowid in ranked})

@@ -1,0 +1,229 @@
+"""Ingest throughput against the image encoder's own: is the pipeline keeping the encoder busy?
+
+Generates N realistic images (640-4000 px, JPEG and PNG, gradients + noise + shapes so file
+sizes are real), builds open_clip ViT-B-32 with random weights (the cost of trained weights,
+no download) as a `local-dir:` model, then measures on the same images:
+
+- encoder alone: `encode_images` over the pre-decoded encoder inputs, in the pipeline's batches,
+  before and after the pipeline run (the mean is the reference; this machine may be shared);
+- end to end: `run_index` on the folder, with models loaded and worker server started by a
+  warm-up run (startup is reported separately).
+
+Prints markdown tables and one JSON line. Usage: `bench/ingest.py [--quick] [-n N] [--clip local-dir:/path]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import resource
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from common_models import TEXT_MODEL, random_clip_dir
+from common_report import print_json_line, print_table
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+from loupe_core.settings import Settings
+
+if TYPE_CHECKING:
+    from loupe_core.encoders.registry import Encoders
+
+QUICK_N = 48
+DEFAULT_N = 200
+ASPECTS = (4 / 3, 3 / 2, 16 / 9, 1.0, 3 / 4, 2 / 3)
+
+
+def synthetic_image(rng: random.Random, long_side: int) -> tuple[Image.Image, str]:
+    """A photo-like picture: a smooth two-colour gradient, shapes, blur and sensor noise; or flat PNG graphics."""
+    aspect = rng.choice(ASPECTS)
+    size = (long_side, round(long_side / aspect)) if aspect >= 1 else (round(long_side * aspect), long_side)
+    colours = [tuple(rng.randrange(256) for _ in range(3)) for _ in range(2)]
+    base = Image.linear_gradient("L").resize((64, 64)).rotate(rng.randrange(360))
+    image = Image.composite(Image.new("RGB", (64, 64), colours[0]), Image.new("RGB", (64, 64), colours[1]), base)
+    image = image.resize(size, Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(image)
+    for _ in range(rng.randrange(4, 12)):
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        w, h = rng.randrange(size[0] // 10, size[0] // 3), rng.randrange(size[1] // 10, size[1] // 3)
+        fill = tuple(rng.randrange(256) for _ in range(3))
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)((x, y, x + w, y + h), fill=fill)
+    if rng.random() < 0.25:
+        return image, "png"  # graphics: flat colours, no noise, as PNGs in a DAM usually are
+    image = image.filter(ImageFilter.GaussianBlur(rng.uniform(1, 4)))
+    noise = Image.effect_noise(size, rng.uniform(6, 14)).convert("RGB")
+    return ImageChops.add(image, noise, 1.0, -128), "jpg"
+
+
+def generate(folder: Path, count: int, sides: tuple[int, int], seed: int) -> int:
+    """Write `count` images; returns their total size in bytes."""
+    rng = random.Random(seed)
+    total = 0
+    for i in range(count):
+        image, suffix = synthetic_image(rng, rng.randint(*sides))
+        path = folder / f"img_{i:05d}.{suffix}"
+        image.save(path, quality=rng.randint(82, 92)) if suffix == "jpg" else image.save(path, compress_level=6)
+        total += path.stat().st_size
+    return total
+
+
+def torch_threads() -> int:
+    import torch  # loaded by now (the encoders are); not at the top, see `run`
+
+    return int(torch.get_num_threads())
+
+
+def encoder_alone(encoders: Encoders, images: list[Image.Image], batch: int) -> float:
+    """Images per second of the image encoder by itself, on exactly the pipeline's inputs and batches."""
+    clip = encoders.clip()
+    assert clip is not None, encoders.problems
+    started = time.perf_counter()
+    for start in range(0, len(images), batch):
+        clip.encode_images(images[start : start + batch])
+    return len(images) / (time.perf_counter() - started)
+
+
+class DescendantPeaks:
+    """Samples the peak RSS (VmHWM) of every descendant process; getrusage cannot see the fork server's workers.
+
+    The figure reported is the largest single process: summing would count shared pages once per worker.
+    """
+
+    def __init__(self) -> None:
+        self.peaks: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> DescendantPeaks:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            for pid in _descendants(os.getpid()):
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")), 0)
+                self.peaks[pid] = max(self.peaks.get(pid, 0), kb)
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return found
+    for child in map(int, children):
+        found += [child, *_descendants(child)]
+    return found
+
+
+def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    # Imported here, not at the top: every indexer worker process imports the main module again,
+    # and these pull in torch (seconds per worker, counted in the pipeline's time).
+    from indexer.derive import DeriveSpec
+    from indexer.pipeline import run_index, worker_count
+    from indexer.worker import FileTask, NewContent, process_file
+    from loupe_core.encoders.registry import Encoders
+    from loupe_core.store.factory import open_store
+
+    library, scratch = work / "library", work / "scratch"
+    library.mkdir()
+    started = time.perf_counter()
+    total_bytes = generate(library, args.n, (args.min_side, args.max_side), args.seed)
+    print(f"generated {args.n} images ({total_bytes / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s")
+    if args.clip is None:  # built (once, then cached) in another process: not in this one's peak RSS
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as builder:
+            clip_spec = f"local-dir:{builder.submit(random_clip_dir).result()}"
+    else:
+        clip_spec = args.clip
+    settings = Settings(
+        data_dir=work / "data",
+        clip_model=clip_spec,
+        text_model=args.text_model,
+        device="cpu",
+        index_workers=args.workers,
+        encoder_threads=args.threads,
+    )
+    encoders = Encoders.from_settings(settings)
+    warm_up = Path(tempfile.mkdtemp(dir=work))
+    generate(warm_up, 2, (64, 128), args.seed + 1)
+    started = time.perf_counter()
+    run_index(settings.model_copy(update={"data_dir": work / "warm-up"}), warm_up, None, quiet=True, encoders=encoders)
+    startup_s = time.perf_counter() - started
+    clip = encoders.clip()
+    assert clip is not None
+    spec = DeriveSpec(settings.max_image_pixels, scratch, scratch, 320, 1024, clip.input_size)
+    inputs = [process_file(FileTask(path, spec)) for path in sorted(library.iterdir())]
+    images = [r.encoder_input.image() for r in inputs if isinstance(r, NewContent) and r.encoder_input is not None]
+    before = encoder_alone(encoders, images, settings.encode_batch_size)
+    store = open_store(settings)
+    with DescendantPeaks() as peaks:
+        started = time.perf_counter()
+        report = run_index(settings, library, None, quiet=True, store=store, encoders=encoders)
+        pipeline_s = time.perf_counter() - started
+    store.close()
+    after = encoder_alone(encoders, images, settings.encode_batch_size)
+    assert report.indexed == args.n and not report.failed, report.summary()
+    encoder_rate, pipeline_rate = (before + after) / 2, args.n / pipeline_s
+    return {
+        "bench": "ingest",
+        "images": args.n,
+        "megabytes": round(total_bytes / 1e6, 1),
+        "workers": worker_count(settings),
+        "torch_threads": torch_threads(),
+        "batch": settings.encode_batch_size,
+        "encoder_img_s": round(encoder_rate, 2),
+        "encoder_img_s_before_after": [round(before, 2), round(after, 2)],
+        "pipeline_img_s": round(pipeline_rate, 2),
+        "ratio": round(pipeline_rate / encoder_rate, 3),
+        "pipeline_s": round(pipeline_s, 2),
+        "startup_s": round(startup_s, 2),
+        "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_workers_mb": round(max(peaks.peaks.values(), default=0) / 1024, 1),
+        "stage_s": {stage: round(seconds, 2) for stage, seconds in report.stage_seconds.items()},
+    }
+
+
+def render(figures: dict[str, Any]) -> None:
+    print(f"\nIngest vs the image encoder alone ({figures['images']} images, {figures['megabytes']} MB)\n")
+    print_table(["figure", "value"], [[k, v] for k, v in figures.items() if k not in ("stage_s", "bench")])
+    print("\nTime per stage (worker stages summed over processes, main-process stages wall time)\n")
+    rows = [[stage, f"{s:.2f}", f"{1000 * s / figures['images']:.1f}"] for stage, s in figures["stage_s"].items()]
+    print_table(["stage", "seconds", "ms / image"], rows)
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_N} images (default {DEFAULT_N})")
+    parser.add_argument("-n", type=int, help="number of images (overrides --quick)")
+    parser.add_argument("--clip", help="CLIP spec to use instead of a random ViT-B-32 (e.g. local-dir:/tiny)")
+    parser.add_argument("--text-model", default=TEXT_MODEL, help="'' to leave text embeddings out")
+    parser.add_argument("--workers", type=int, help="worker processes (default: Loupe's own choice)")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (default: one per core)")
+    parser.add_argument("--min-side", type=int, default=640)
+    parser.add_argument("--max-side", type=int, default=4000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    args.n = args.n or (QUICK_N if args.quick else DEFAULT_N)
+    with tempfile.TemporaryDirectory(prefix="loupe-bench-ingest-") as work:
+        figures = run(args, Path(work))
+    render(figures)
+    print_json_line(figures)
+
+
+if __name__ == "__main__":
+    main()

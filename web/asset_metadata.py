@@ -1,0 +1,149 @@
+"""An asset's metadata as labelled groups (descriptive, rights, technical, other, provenance).
+
+The asset model grows as the indexer learns new fields, so this walks the model's own field
+list: known fields go to their group in a fixed order, any field this table has not heard of
+still shows under "Other" (as text), and empty values are left out. Fields that are storage
+details (server paths, vectors, rendition names) never show.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from loupe_core.schema import Asset
+from web.filter_params import LICENSE_LABELS
+
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
+HIDDEN = frozenset({"id", "path", "thumbnail", "preview", "image_vector", "text_vector", "provenance"})
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    kind: str
+    """How the template shows `value`: text, code, tags, taxonomy, colours or list."""
+    value: Any
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    rows: tuple[Row, ...]
+
+
+FieldSpec = tuple[str, str, str]
+GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
+    (
+        "Description",
+        (
+            ("title", "Title", "text"),
+            ("description", "Description", "text"),
+            ("tags", "Tags", "tags"),
+            ("taxonomy", "Category", "taxonomy"),
+            ("creator", "Creator", "text"),
+            ("location", "Location", "text"),
+            ("colors", "Colours", "colours"),
+        ),
+    ),
+    (
+        "Rights",
+        (
+            ("status", "Status", "text"),
+            ("owner", "Owner", "text"),
+            ("groups", "Groups", "list"),
+            ("credit", "Credit", "text"),
+            ("copyright", "Copyright", "text"),
+            ("usage_terms", "Usage terms", "text"),
+            ("licence", "Licence", "text"),
+        ),
+    ),
+    (
+        "Technical",
+        (
+            ("file_type", "File type", "text"),
+            ("filename", "File name", "text"),
+            ("dimensions", "Dimensions", "text"),
+            ("megapixels", "Megapixels", "text"),
+            ("aspect_ratio", "Aspect ratio", "text"),
+            ("orientation", "Orientation", "text"),
+            ("bytes", "Size", "bytes"),
+            ("camera_make", "Camera make", "text"),
+            ("camera_model", "Camera model", "text"),
+            ("lens", "Lens", "text"),
+            ("created_at", "Created", "text"),
+            ("indexed_at", "Indexed", "text"),
+            ("sha256", "SHA-256", "code"),
+            ("phash", "Perceptual hash", "code"),
+            ("dhash", "Difference hash", "code"),
+        ),
+    ),
+)
+
+
+def _dimensions(asset: Asset, today: date) -> str | None:
+    return f"{asset.width} × {asset.height} px" if asset.width and asset.height else None
+
+
+def _licence(asset: Asset, today: date) -> str:
+    """The state as of today, with the date it turns on (the state itself is never stored)."""
+    label = LICENSE_LABELS[asset.license_state(today)]
+    return f"{label} (until {asset.license_expires.isoformat()})" if asset.license_expires else label
+
+
+DERIVED: dict[str, Callable[[Asset, date], str | None]] = {"dimensions": _dimensions, "licence": _licence}
+"""Rows computed from several fields; the fields they read count as shown."""
+KNOWN = frozenset({"width", "height", "license_expires", *(name for _, specs in GROUPS for name, _, _ in specs)})
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _display(value: Any) -> Any:
+    """Scalars become text; lists stay lists (of text) for the template to lay out."""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M %Z").strip()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return [str(_display(item)) for item in value]
+    if hasattr(value, "model_dump"):
+        return ", ".join(f"{k} {v}" for k, v in value.model_dump().items())
+    return str(value) if not isinstance(value, int | str) else value
+
+
+def _rows(asset: Asset, specs: Iterable[FieldSpec], today: date) -> tuple[Row, ...]:
+    rows = []
+    for name, label, kind in specs:
+        value = DERIVED[name](asset, today) if name in DERIVED else getattr(asset, name, None)
+        if _empty(value):
+            continue
+        shown = _display(value)
+        if kind == "colours":
+            shown = [(colour, bool(HEX_COLOUR.match(colour))) for colour in shown]
+        rows.append(Row(label, kind, shown))
+    return tuple(rows)
+
+
+def metadata_sections(asset: Asset, today: date) -> list[Section]:
+    """Groups in display order; a group with nothing to show is left out."""
+    others = [
+        (name, name.replace("_", " ").capitalize(), "text")
+        for name in type(asset).model_fields
+        if name not in KNOWN and name not in HIDDEN
+    ]
+    provenance = getattr(asset, "provenance", None) or {}
+    sources = [(field.replace("_", " ").capitalize(), str(source)) for field, source in sorted(provenance.items())]
+    sections = [Section(title, _rows(asset, specs, today)) for title, specs in (*GROUPS, ("Other", tuple(others)))]
+    if sources:
+        sections.append(Section("Where the metadata came from", tuple(Row(f, "text", s) for f, s in sources)))
+    return [section for section in sections if section.rows]

@@ -1,0 +1,93 @@
+"""Librarian reports as pages: incomplete metadata, licences, and bulk edits from the discover grid.
+
+Each page calls the JSON API's handler for the same report, so the page, the JSON and the CSV
+download (linked from the page) always list the same assets.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, cast
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse
+
+from loupe_core.librarian.completeness import IncompleteReport, RequiredField
+from search_api.deps import ServicesDep
+from search_api.routers.librarian import Editor, Librarian, LicenceReport, bulk_edit, incomplete, licences
+from search_api.schemas import asset_summary
+from web.auth_routes import safe_next
+from web.errors import PageRoute
+from web.forms import BulkEditForm
+from web.rendering import render
+from web.search_form import SearchForm
+
+router = APIRouter(
+    prefix="/librarian", route_class=PageRoute, include_in_schema=False, default_response_class=HTMLResponse
+)
+SHOWN = 200
+"""Rows a report page lists; the CSV download has them all."""
+OptionalText = Annotated[str, Query(max_length=200)]
+
+
+@router.get("/incomplete")
+def incomplete_page(
+    request: Request,
+    principal: Librarian,
+    services: ServicesDep,
+    field: RequiredField | None = None,
+    owner: OptionalText = "",
+    group: OptionalText = "",
+) -> HTMLResponse:
+    # JSON is the handlers' default format, so they return the report itself, never a CSV response.
+    report = cast(IncompleteReport, incomplete(principal, services, field, owner or None, group or None))
+    scope = {k: v for k, v in (("owner", owner), ("group", group)) if v}
+    today = date.today()
+    context = {
+        "page_title": "Incomplete metadata – Loupe",
+        "form": SearchForm(),
+        "report": report,
+        "rows": [(asset_summary(i.asset, today), i.asset.owner, i.missing) for i in report.assets[:SHOWN]],
+        "field": field,
+        "owner": owner,
+        "group": group,
+        "field_urls": {f: f"?{urlencode({**scope, 'field': f.value})}" for f in report.counts},
+        "all_url": f"?{urlencode(scope)}" if scope else "?",
+        "csv_url": "/api/librarian/incomplete?"
+        + urlencode({**scope, **({"field": field.value} if field else {}), "format": "csv"}),
+        "shown": SHOWN,
+    }
+    return render(request, "pages/librarian_incomplete.html", context)
+
+
+@router.get("/licences")
+def licences_page(
+    request: Request,
+    principal: Librarian,
+    services: ServicesDep,
+    days: Annotated[int, Query(ge=0, le=3650)] = 30,
+) -> HTMLResponse:
+    report = cast(LicenceReport, licences(principal, services, days))
+    context = {
+        "page_title": "Licences – Loupe",
+        "form": SearchForm(),
+        "report": report,
+        "csv_url": f"/api/librarian/licences?{urlencode({'days': days, 'format': 'csv'})}",
+    }
+    return render(request, "pages/librarian_licences.html", context)
+
+
+@router.post("/bulk")
+def bulk_page(
+    request: Request, principal: Editor, services: ServicesDep, form: Annotated[BulkEditForm, Form()]
+) -> HTMLResponse:
+    """Every selected asset is tried; the report says which changed and which were refused."""
+    report = bulk_edit(form.edit(), principal, services)
+    context = {
+        "page_title": "Bulk edit – Loupe",
+        "form": SearchForm(),
+        "report": report,
+        "return_to": safe_next(form.return_to),
+    }
+    return render(request, "pages/bulk_report.html", context)
