@@ -57,6 +57,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="tiny CLIP, 3 repeats: checks the script, not speed")
     parser.add_argument("--repeats", type=int, default=30, help="timed runs per query text")
+    parser.add_argument("--clip-dir", type=Path, help="a real open_clip local-dir: int8 fidelity on trained weights")
     parser.add_argument("--threads", type=int, default=0, help="torch intra-op threads (0: torch's default)")
     args = parser.parse_args()
     if args.threads:
@@ -187,8 +188,8 @@ def main() -> None:
         "native_bf16": native_bf16(),
     }
     with tempfile.TemporaryDirectory(prefix="loupe-bench-clip-") as tmp:
-        folder = tiny_clip_dir(Path(tmp)) if args.quick else random_clip_dir()
-        figures["clip_model"] = "tiny (random)" if args.quick else "ViT-B-32 (random weights)"
+        folder = args.clip_dir or (tiny_clip_dir(Path(tmp)) if args.quick else random_clip_dir())
+        figures["clip_model"] = str(args.clip_dir or ("tiny (random)" if args.quick else "ViT-B-32 (random weights)"))
         figures["variants"] = {
             **clip_figures(folder, args.repeats),
             **minilm_figures(args.repeats),

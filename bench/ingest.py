@@ -4,10 +4,14 @@ Generates N realistic images (640-4000 px, JPEG and PNG, gradients + noise + sha
 sizes are real), builds open_clip ViT-B-32 with random weights (the cost of trained weights,
 no download) as a `local-dir:` model, then measures on the same images:
 
-- encoder alone: `encode_images` over the pre-decoded encoder inputs, in the pipeline's batches,
-  before and after the pipeline run (the mean is the reference; this machine may be shared);
-- end to end: `run_index` on the folder, with models loaded and worker server started by a
-  warm-up run (startup is reported separately).
+- encoder alone: `encode_images` over the pre-decoded encoder inputs, in the pipeline's batches;
+- end to end: `run_index` on the folder into a fresh store, with models loaded by a warm-up run
+  (startup is reported separately, worker start-up is not: each run starts its pool).
+
+The two alternate `--repeat` times (a busy neighbour then slows both alike) and medians are
+compared; the last run's time per stage is printed. CPU ms per image (all threads and worker
+processes) are reported too: on a CPU-bound machine their ratio is what the wall-clock ratio
+tends to, and unlike it, it hardly moves when other processes share the machine.
 
 Prints markdown tables and one JSON line. Usage: `bench/ingest.py [--quick] [-n N] [--clip local-dir:/path]`.
 """
@@ -19,6 +23,7 @@ import multiprocessing
 import os
 import random
 import resource
+import statistics
 import tempfile
 import threading
 import time
@@ -79,14 +84,14 @@ def torch_threads() -> int:
     return int(torch.get_num_threads())
 
 
-def encoder_alone(encoders: Encoders, images: list[Image.Image], batch: int) -> float:
-    """Images per second of the image encoder by itself, on exactly the pipeline's inputs and batches."""
+def encoder_alone(encoders: Encoders, images: list[Image.Image], batch: int) -> tuple[float, float]:
+    """Images per second and CPU ms per image of the image encoder by itself, on the pipeline's inputs and batches."""
     clip = encoders.clip()
     assert clip is not None, encoders.problems
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(images), batch):
         clip.encode_images(images[start : start + batch])
-    return len(images) / (time.perf_counter() - started)
+    return len(images) / (time.perf_counter() - started), 1000 * (time.process_time() - cpu) / len(images)
 
 
 class DescendantPeaks:
@@ -168,16 +173,24 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     spec = DeriveSpec(settings.max_image_pixels, scratch, scratch, 320, 1024, clip.input_size)
     inputs = [process_file(FileTask(path, spec)) for path in sorted(library.iterdir())]
     images = [r.encoder_input.image() for r in inputs if isinstance(r, NewContent) and r.encoder_input is not None]
-    before = encoder_alone(encoders, images, settings.encode_batch_size)
-    store = open_store(settings)
-    with DescendantPeaks() as peaks:
-        started = time.perf_counter()
-        report = run_index(settings, library, None, quiet=True, store=store, encoders=encoders)
-        pipeline_s = time.perf_counter() - started
-    store.close()
-    after = encoder_alone(encoders, images, settings.encode_batch_size)
-    assert report.indexed == args.n and not report.failed, report.summary()
-    encoder_rate, pipeline_rate = (before + after) / 2, args.n / pipeline_s
+    encoder = [encoder_alone(encoders, images, settings.encode_batch_size)]
+    pipeline: list[tuple[float, float]] = []
+    peaks: dict[int, int] = {}
+    for attempt in range(args.repeat):  # alternated, so a busy neighbour slows both sides alike
+        fresh = settings.model_copy(update={"data_dir": work / f"data-{attempt}"})
+        store = open_store(fresh)
+        with DescendantPeaks() as sampled:
+            started, cpu = time.perf_counter(), time.process_time()
+            report = run_index(fresh, library, None, quiet=True, store=store, encoders=encoders)
+            main_cpu = time.process_time() - cpu
+            rate = args.n / (time.perf_counter() - started)
+        store.close()
+        assert report.indexed == args.n and not report.failed, report.summary()
+        pipeline.append((rate, 1000 * (main_cpu + report.stage_seconds["worker_cpu"]) / args.n))
+        peaks |= sampled.peaks
+        encoder.append(encoder_alone(encoders, images, settings.encode_batch_size))
+    encoder_rate, encoder_cpu = (statistics.median(values) for values in zip(*encoder, strict=True))
+    pipeline_rate, pipeline_cpu = (statistics.median(values) for values in zip(*pipeline, strict=True))
     return {
         "bench": "ingest",
         "images": args.n,
@@ -185,14 +198,18 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "workers": worker_count(settings),
         "torch_threads": torch_threads(),
         "batch": settings.encode_batch_size,
+        "text_model": args.text_model or "none",
         "encoder_img_s": round(encoder_rate, 2),
-        "encoder_img_s_before_after": [round(before, 2), round(after, 2)],
         "pipeline_img_s": round(pipeline_rate, 2),
         "ratio": round(pipeline_rate / encoder_rate, 3),
-        "pipeline_s": round(pipeline_s, 2),
+        "encoder_samples": [round(rate, 2) for rate, _ in encoder],
+        "pipeline_samples": [round(rate, 2) for rate, _ in pipeline],
+        "encoder_cpu_ms_per_image": round(encoder_cpu, 1),
+        "pipeline_cpu_ms_per_image": round(pipeline_cpu, 1),
+        "cpu_ratio": round(encoder_cpu / pipeline_cpu, 3),
         "startup_s": round(startup_s, 2),
         "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "peak_rss_workers_mb": round(max(peaks.peaks.values(), default=0) / 1024, 1),
+        "peak_rss_worker_mb": round(max(peaks.values(), default=0) / 1024, 1),
         "stage_s": {stage: round(seconds, 2) for stage, seconds in report.stage_seconds.items()},
     }
 
@@ -200,7 +217,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 def render(figures: dict[str, Any]) -> None:
     print(f"\nIngest vs the image encoder alone ({figures['images']} images, {figures['megabytes']} MB)\n")
     print_table(["figure", "value"], [[k, v] for k, v in figures.items() if k not in ("stage_s", "bench")])
-    print("\nTime per stage (worker stages summed over processes, main-process stages wall time)\n")
+    print("\nTime per stage, last run (worker stages summed over processes, main-process stages wall time)\n")
     rows = [[stage, f"{s:.2f}", f"{1000 * s / figures['images']:.1f}"] for stage, s in figures["stage_s"].items()]
     print_table(["stage", "seconds", "ms / image"], rows)
     print()
@@ -217,6 +234,7 @@ def main() -> None:
     parser.add_argument("--min-side", type=int, default=640)
     parser.add_argument("--max-side", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3, help="pipeline runs, each followed by an encoder-alone run")
     args = parser.parse_args()
     args.n = args.n or (QUICK_N if args.quick else DEFAULT_N)
     with tempfile.TemporaryDirectory(prefix="loupe-bench-ingest-") as work:

@@ -48,8 +48,9 @@ from common_engines import (
 )
 from common_library import TOPICS, SyntheticLibrary
 from common_node import local_node
-from common_report import latency_summary, print_json_line, print_table, rss_mb
+from common_report import latency_summary, print_json_line, print_table
 
+from loupe_core.encoders.precision import Precision
 from loupe_core.mapping import load_index_definition
 from loupe_core.settings import REPO_ROOT, Settings
 from loupe_core.store.embedded import EmbeddedStore
@@ -77,8 +78,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, help="keep the loaded engines here and reuse them on the next run")
     parser.add_argument("--e2e", action=argparse.BooleanOptionalAction, default=None, help="encode queries too")
     parser.add_argument("--encoder-threads", type=int, default=1, help="LOUPE_ENCODER_THREADS for e2e")
+    parser.add_argument("--encoder-precision", choices=("fp32", "int8"), default="fp32", help="for e2e")
     parser.add_argument("--profile", choices=KINDS, help="pyinstrument the embedded engine on this kind")
-    parser.add_argument("--rss-probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
         args.n = min(args.n, QUICK_N)
@@ -217,7 +218,9 @@ def profile_embedded(engine: Engine, cases: list[QueryCase]) -> None:
     print(profiler.output_text(unicode=False, color=False, show_all=False), file=sys.stderr)
 
 
-def end_to_end(engines: dict[str, Engine], cases: dict[str, list[QueryCase]], threads: int) -> dict[str, Any]:
+def end_to_end(
+    engines: dict[str, Engine], cases: dict[str, list[QueryCase]], threads: int, precision: Precision
+) -> dict[str, Any]:
     """Semantic and hybrid through SearchService: CLIP + MiniLM query encoding, cold cache."""
     from common_models import TEXT_MODEL, clip_spec
 
@@ -225,7 +228,7 @@ def end_to_end(engines: dict[str, Engine], cases: dict[str, list[QueryCase]], th
     from loupe_core.query import SearchMode
     from loupe_core.search_service import SearchService
 
-    encoders = Encoders(clip_spec(), TEXT_MODEL, "cpu", threads=threads)
+    encoders = Encoders(clip_spec(), TEXT_MODEL, "cpu", precision=precision, threads=threads)
     encoders.clip(), encoders.text()
     figures: dict[str, Any] = {}
     for name, engine in engines.items():
@@ -251,19 +254,13 @@ def end_to_end(engines: dict[str, Engine], cases: dict[str, list[QueryCase]], th
     return figures
 
 
-def rss_probe(db: Path) -> None:
-    """Run in a fresh process: RSS of a server that opened the store and answered a hybrid query."""
-    definition = load_index_definition(REPO_ROOT / "mappings", "assets")
-    store = EmbeddedStore(db, definition)
-    library = SyntheticLibrary(16)
-    case = build_cases(library, 1, 0)["hybrid_facets_acl"][0]
-    store.search(case.loupe_query())
-    print(json.dumps({"rss_mb": rss_mb()}))
-
-
 def embedded_rss(db: Path) -> float:
     done = subprocess.run(
-        [sys.executable, __file__, "--rss-probe", str(db)], capture_output=True, text=True, check=True, timeout=600
+        [sys.executable, str(Path(__file__).with_name("common_rss_probe.py")), str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
     )
     return float(json.loads(done.stdout.strip().splitlines()[-1])["rss_mb"])
 
@@ -284,9 +281,6 @@ def prepare_workdir(args: argparse.Namespace, stack: ExitStack) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    if args.rss_probe:
-        rss_probe(args.rss_probe)
-        return
     started = time.perf_counter()
     library = SyntheticLibrary(args.n, args.seed)
     cases = build_cases(library, args.queries, args.seed)
@@ -304,8 +298,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.profile and "embedded" in engines:
             profile_embedded(engines["embedded"], cases[args.profile])
         if args.e2e:
-            figures["e2e"] = end_to_end(engines, cases, args.encoder_threads)
+            figures["e2e"] = end_to_end(engines, cases, args.encoder_threads, args.encoder_precision)
             figures["e2e_encoder_threads"] = args.encoder_threads
+            figures["e2e_encoder_precision"] = args.encoder_precision
         if "embedded" in engines:
             figures["engines"]["embedded"]["rss_mb"] = embedded_rss(workdir / "embedded" / "loupe.sqlite3")
     figures["ratios_vs_lancedb"] = ratios(figures["engines"])

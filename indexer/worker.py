@@ -98,8 +98,19 @@ def _exit_with(parent: BaseProcess) -> None:
 
 
 def process_file(task: FileTask) -> FileResult:
-    """Never raises for a bad file: every problem comes back as a `FileFailure` with its reason."""
+    """Never raises for a bad file: every problem comes back as a `FileFailure` with its reason.
+
+    `timings` holds wall seconds per stage plus `worker_cpu`, the CPU seconds the file cost.
+    """
     timings: dict[str, float] = {}
+    cpu_started = time.process_time()
+    try:
+        return _process(task, timings)
+    finally:
+        timings["worker_cpu"] = time.process_time() - cpu_started
+
+
+def _process(task: FileTask, timings: dict[str, float]) -> FileResult:
     started = time.perf_counter()
     try:
         data = task.path.read_bytes()

@@ -65,10 +65,10 @@ def save(
     services: ServicesDep,
     form: Annotated[AssetEditForm, Form()],
 ) -> Response:
-    saved = services.editor.edit(principal, asset_id, form.changes())
+    view = asset_view(services.editor.edit(principal, asset_id, form.changes()), principal)
     if wants_fragment(request):
-        return render(request, "partials/_asset_saved.html", {**asset_view(saved, principal), "oob": False})
-    return RedirectResponse(asset_view(saved, principal)["asset"].url, status_code=303)
+        return render(request, "partials/_asset_saved.html", {**view, "oob": False})
+    return RedirectResponse(view["asset"].url, status_code=303)
 
 
 @router.get("/assets/{asset_id:path}/suggestions")

@@ -26,7 +26,7 @@ HIDDEN = frozenset({"id", "path", "thumbnail", "preview", "image_vector", "text_
 class Row:
     label: str
     kind: str
-    """How the template shows `value`: text, code, tags, taxonomy, colours or list."""
+    """How the template shows `value`: text, code, bytes, tags, taxonomy, colours or list."""
     value: Any
 
 
@@ -118,7 +118,7 @@ def _display(value: Any) -> Any:
         return [str(_display(item)) for item in value]
     if hasattr(value, "model_dump"):
         return ", ".join(f"{k} {v}" for k, v in value.model_dump().items())
-    return str(value) if not isinstance(value, int | str) else value
+    return value if isinstance(value, int | str) else str(value)
 
 
 def _rows(asset: Asset, specs: Iterable[FieldSpec], today: date) -> tuple[Row, ...]:
@@ -141,9 +141,9 @@ def metadata_sections(asset: Asset, today: date) -> list[Section]:
         for name in type(asset).model_fields
         if name not in KNOWN and name not in HIDDEN
     ]
-    provenance = getattr(asset, "provenance", None) or {}
-    sources = [(field.replace("_", " ").capitalize(), str(source)) for field, source in sorted(provenance.items())]
+    provenance = getattr(asset, "provenance", None)
+    sources = sorted(provenance.items()) if isinstance(provenance, dict) else []
+    rows = tuple(Row(field.replace("_", " ").capitalize(), "text", str(source)) for field, source in sources)
     sections = [Section(title, _rows(asset, specs, today)) for title, specs in (*GROUPS, ("Other", tuple(others)))]
-    if sources:
-        sections.append(Section("Where the metadata came from", tuple(Row(f, "text", s) for f, s in sources)))
+    sections.append(Section("Where the metadata came from", rows))
     return [section for section in sections if section.rows]

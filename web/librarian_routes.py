@@ -29,6 +29,7 @@ router = APIRouter(
 SHOWN = 200
 """Rows a report page lists; the CSV download has them all."""
 OptionalText = Annotated[str, Query(max_length=200)]
+INCOMPLETE = "/librarian/incomplete"
 
 
 @router.get("/incomplete")
@@ -52,8 +53,8 @@ def incomplete_page(
         "field": field,
         "owner": owner,
         "group": group,
-        "field_urls": {f: f"?{urlencode({**scope, 'field': f.value})}" for f in report.counts},
-        "all_url": f"?{urlencode(scope)}" if scope else "?",
+        "field_urls": {f: f"{INCOMPLETE}?{urlencode({**scope, 'field': f.value})}" for f in report.counts},
+        "all_url": f"{INCOMPLETE}?{urlencode(scope)}",
         "csv_url": "/api/librarian/incomplete?"
         + urlencode({**scope, **({"field": field.value} if field else {}), "format": "csv"}),
         "shown": SHOWN,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import OpenVisit
+from tests.browser.conftest import LiveApp, OpenVisit
 from tests.browser.library import HOSTILE_TITLE, QUOTE_BREAKER, RTL_TITLE
 
 pytestmark = pytest.mark.browser
@@ -53,3 +53,30 @@ def test_hostile_metadata_is_text_and_the_layout_holds(open_visit: OpenVisit, na
     page.goto("/assets/hostile/long.png")
     assert_fits(page)
     assert visit.dialogs == []
+
+
+STAFF_PAGES = [
+    ("librarian-incomplete", "/librarian/incomplete"),
+    ("librarian-licences", "/librarian/licences"),
+    ("librarian-vocabulary", "/librarian/vocabulary"),
+    ("analytics-top-queries", "/analytics/top-queries"),
+    ("admin-users", "/admin/users"),
+    ("admin-keys", "/admin/keys"),
+    ("admin-audit", "/admin/audit"),
+    ("asset-edit", "/assets/coast/harbour.png/edit"),
+    ("asset-staff", "/assets/coast/lighthouse.png"),
+]
+
+
+@pytest.mark.parametrize(("width", "suffix"), [(1280, ""), (375, "-phone")])
+def test_staff_pages_fit_the_screen(open_visit: OpenVisit, live_app: LiveApp, width: int, suffix: str) -> None:
+    """Includes an asset page whose lazily loaded panels (duplicates, suggestions) list long titles."""
+    live_app.services.duplicates.refresh()
+    visit = open_visit(viewport={"width": width, "height": 800})
+    visit.sign_in("admin")
+    for name, path in STAFF_PAGES:
+        response = visit.page.goto(path)
+        assert response is not None and response.status == 200, path
+        visit.page.wait_for_load_state("networkidle")
+        assert_fits(visit.page)
+        visit.shoot(name + suffix)

@@ -21,6 +21,12 @@ DROP_IMAGE = """async (encoded) => {
     document.body.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
   }
 }"""
+PASTE_IMAGE = """async (encoded) => {
+  const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], "pasted.png", { type: "image/png" }));
+  document.activeElement.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true }));
+}"""
 
 
 def test_search_facet_open_and_more_like_this(visit: Visit, live_app: LiveApp) -> None:
@@ -56,7 +62,7 @@ def test_search_facet_open_and_more_like_this(visit: Visit, live_app: LiveApp) -
     expect(page.locator(".grid .card").first).to_be_visible()
 
 
-def test_search_by_uploaded_dropped_image(visit: Visit, tmp_path: object) -> None:
+def test_search_by_uploaded_dropped_or_pasted_image(visit: Visit) -> None:
     page = visit.page
     visit.sign_in("contributor")
     upload = picture_png("apple")
@@ -70,6 +76,13 @@ def test_search_by_uploaded_dropped_image(visit: Visit, tmp_path: object) -> Non
     page.evaluate(DROP_IMAGE, base64.b64encode(picture_png("lighthouse")).decode())
     expect(page.locator("#results-heading")).to_contain_text("similar to dropped.png")
     expect(page.locator(".grid .card-title").first).to_have_text("Lighthouse on the cliff")
+
+    page.goto("/")
+    page.focus("#search-q")
+    page.evaluate(PASTE_IMAGE, base64.b64encode(picture_png("forest")).decode())
+    expect(page.locator("#results-heading")).to_contain_text("similar to pasted.png")
+    expect(page.locator(".grid .card-title").first).to_have_text("Pine forest")
+    expect(page.locator("#search-q")).to_have_value("")
 
 
 def test_arrow_keys_move_between_cards(visit: Visit) -> None:

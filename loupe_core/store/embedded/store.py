@@ -11,7 +11,6 @@ import json
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -60,9 +59,6 @@ class EmbeddedStore:
         self._vectors = VectorCache({f: definition.vector_dimension(f) for f in self.layout.vector_fields})
         self._columns = ColumnIndex()
         self._matches = RankedMatches(self.layout.fts_weights)
-        # Hybrid queries score keywords here while the vectors are scanned: SQLite and NumPy
-        # both release the GIL, so the keyword list costs no extra latency on a second core.
-        self._keyword_worker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="loupe-keyword")
         self._vocabulary = TypoVocabulary()
         self._synced_seq = -1
         with self._pool.write() as conn:
@@ -93,7 +89,6 @@ class EmbeddedStore:
         """Writes commit synchronously; nothing to wait for."""
 
     def close(self) -> None:
-        self._keyword_worker.shutdown(wait=True)
         self._pool.close()
 
     # -- point reads ------------------------------------------------------------------------
@@ -220,17 +215,14 @@ class EmbeddedStore:
         """Semantic and hybrid: one ranked list per vector (and keyword), fused by RRF."""
         conn = self._pool.get()
         window = query.vector_k
-        keyword = None
-        if expression is not None and query.mode is SearchMode.hybrid:
-            keyword = self._keyword_worker.submit(self._ranked_matches, expression, mask)
         lists: list[list[int]] = []
         for field, vector in query.vectors.items():
             column = self._vectors.columns[field.value]
             neighbours = column.top_k(normalize(vector), window, mask)
             lists.append([rowid for rowid, _ in neighbours])
         keyword_matches: int | None = None
-        if keyword is not None:
-            rowids, _ = keyword.result()
+        if expression is not None and query.mode is SearchMode.hybrid:
+            rowids, _ = self._ranked_matches(expression, mask)
             lists.append(rowids[:window].tolist())
             keyword_matches = len(lists[-1])
         all_rowids = sorted({rowid for ranked in lists for rowid in ranked})
