@@ -4,7 +4,9 @@ Generates N realistic images (640-4000 px, JPEG and PNG, gradients + noise + sha
 sizes are real), builds open_clip ViT-B-32 with random weights (the cost of trained weights,
 no download) as a `local-dir:` model, then measures on the same images:
 
-- encoder alone: `encode_images` over the pre-decoded encoder inputs, in the pipeline's batches;
+- encoder alone: `encode_images` over the pre-decoded encoder inputs, in the pipeline's batches,
+  with the torch threads `loupe index` gives it (the cores its workers leave), and once more
+  with all cores (torch's default), which is faster alone but leaves no core to decode on;
 - end to end: `run_index` on the folder into a fresh store, with models loaded by a warm-up run
   (startup is reported separately, worker start-up is not: each run starts its pool).
 
@@ -94,6 +96,15 @@ def encoder_alone(encoders: Encoders, images: list[Image.Image], batch: int) -> 
     return len(images) / (time.perf_counter() - started), 1000 * (time.process_time() - cpu) / len(images)
 
 
+def all_cores_encoder(encoders: Encoders, images: list[Image.Image], batch: int) -> float:
+    """The encoder alone with torch's default of one thread per core: faster alone, but it leaves
+    the workers no core of their own. Measured last, as it changes the process-wide thread count."""
+    import torch
+
+    torch.set_num_threads(os.cpu_count() or 1)
+    return statistics.median(encoder_alone(encoders, images, batch)[0] for _ in range(2))
+
+
 class DescendantPeaks:
     """Samples the peak RSS (VmHWM) of every descendant process; getrusage cannot see the fork server's workers.
 
@@ -139,7 +150,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     # Imported here, not at the top: every indexer worker process imports the main module again,
     # and these pull in torch (seconds per worker, counted in the pipeline's time).
     from indexer.derive import DeriveSpec
-    from indexer.pipeline import run_index, worker_count
+    from indexer.pipeline import indexing_settings, run_index, worker_count
     from indexer.worker import FileTask, NewContent, process_file
     from loupe_core.encoders.registry import Encoders
     from loupe_core.store.factory import open_store
@@ -154,13 +165,15 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             clip_spec = f"local-dir:{builder.submit(random_clip_dir).result()}"
     else:
         clip_spec = args.clip
-    settings = Settings(
-        data_dir=work / "data",
-        clip_model=clip_spec,
-        text_model=args.text_model,
-        device="cpu",
-        index_workers=args.workers,
-        encoder_threads=args.threads,
+    settings = indexing_settings(  # what `loupe index` runs with: the cores shared out
+        Settings(
+            data_dir=work / "data",
+            clip_model=clip_spec,
+            text_model=args.text_model,
+            device="cpu",
+            index_workers=args.workers,
+            encoder_threads=args.threads,
+        )
     )
     encoders = Encoders.from_settings(settings)
     warm_up = Path(tempfile.mkdtemp(dir=work))
@@ -189,6 +202,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         pipeline.append((rate, 1000 * (main_cpu + report.stage_seconds["worker_cpu"]) / args.n))
         peaks |= sampled.peaks
         encoder.append(encoder_alone(encoders, images, settings.encode_batch_size))
+    all_cores = all_cores_encoder(encoders, images, settings.encode_batch_size)
     encoder_rate, encoder_cpu = (statistics.median(values) for values in zip(*encoder, strict=True))
     pipeline_rate, pipeline_cpu = (statistics.median(values) for values in zip(*pipeline, strict=True))
     return {
@@ -204,6 +218,8 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "ratio": round(pipeline_rate / encoder_rate, 3),
         "encoder_samples": [round(rate, 2) for rate, _ in encoder],
         "pipeline_samples": [round(rate, 2) for rate, _ in pipeline],
+        "encoder_all_cores_img_s": round(all_cores, 2),
+        "ratio_to_all_cores": round(pipeline_rate / all_cores, 3),
         "encoder_cpu_ms_per_image": round(encoder_cpu, 1),
         "pipeline_cpu_ms_per_image": round(pipeline_cpu, 1),
         "cpu_ratio": round(encoder_cpu / pipeline_cpu, 3),

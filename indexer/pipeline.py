@@ -33,6 +33,7 @@ from indexer.report import IndexProblem, IndexReport, Reason, validation_detail,
 from indexer.scheduler import DerivePool
 from indexer.sources import Candidate, scan
 from indexer.worker import FileFailure, FileResult, FileTask, KnownContent, NewContent
+from loupe_core.encoders.device import resolve_device
 from loupe_core.encoders.registry import Encoders
 from loupe_core.errors import AssetNotFound
 from loupe_core.schema import Asset
@@ -47,9 +48,24 @@ MIN_BATCH_FRACTION = 4
 """An encoder batch may start at a quarter of `encode_batch_size` when the workers are behind."""
 
 
+def indexing_settings(settings: Settings) -> Settings:
+    """The settings with the cores shared out between worker processes and the encoder's threads.
+
+    Without a GPU both sides are CPU-bound: workers and torch threads beyond the core count only
+    take turns (torch's threads spin while they wait, so oversubscription costs more than it
+    seems). By default half the cores decode, the rest run the encoder; with a GPU, all but one
+    decode. Values set in the settings are kept.
+    """
+    cores = os.cpu_count() or 2
+    on_gpu = resolve_device(settings.device) == "cuda"
+    workers = settings.index_workers or max(1, cores - 1 if on_gpu else cores // 2)
+    threads = settings.encoder_threads or (0 if on_gpu else max(1, cores - workers))
+    return settings.model_copy(update={"index_workers": workers, "encoder_threads": threads})
+
+
 def worker_count(settings: Settings) -> int:
-    """Settings, else all cores but the one the encoder runs on."""
-    return settings.index_workers or max(1, (os.cpu_count() or 2) - 1)
+    """How many worker processes a run with these settings starts."""
+    return indexing_settings(settings).index_workers or 1
 
 
 class _IndexRun:
@@ -234,12 +250,14 @@ def run_index(
 
     Bad files are recorded, never raised; only a run that cannot start (missing folder,
     unusable manifest, unreachable store) or whose store goes away raises a `LoupeError`. A
-    store or encoders passed in are the caller's to close; otherwise they are opened from
-    `settings`. Warnings (a missing model) go to `console` (stderr by default) even when
-    `quiet`, which only hides the progress bar. `prune` deletes the assets of files under
-    `root` that no longer exist.
+    store or encoders passed in are the caller's to close (and their torch threads the
+    caller's to choose); otherwise they are opened from `settings`, see `indexing_settings`.
+    Warnings (a missing model) go to `console` (stderr by default) even when `quiet`, which
+    only hides the progress bar. `prune` deletes the assets of files under `root` that no
+    longer exist.
     """
     started = time.perf_counter()
+    settings = indexing_settings(settings)
     console = console or Console(stderr=True)
     columns = ColumnMap.load(column_map) if column_map is not None else None
     only = PathFilter.from_globs(tuple(include), tuple(exclude))

@@ -67,7 +67,8 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         le=256,
-        description="Decode/derive processes for `loupe index`; unset = CPU count minus one (the encoder's core).",
+        description="Decode/derive processes for `loupe index`; unset = half the cores, the encoder's torch "
+        "threads get the rest (all cores but one with a GPU).",
     )
 
     knn_candidates: int = Field(default=100, ge=1, le=10_000, description="k for vector search before paging.")

@@ -6,6 +6,7 @@ Registered after `asset_edit_routes`: `/assets/{id:path}` would otherwise swallo
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
@@ -17,7 +18,7 @@ from search_api.deps import CurrentPrincipal, ServicesDep
 from search_api.params import SearchQueryDep
 from search_api.routers.librarian import Librarian
 from search_api.schemas import asset_path, asset_summary, search_response
-from web.asset_view import asset_view, rendition_file
+from web.asset_view import asset_view
 from web.errors import PageRoute
 from web.rendering import render, render_variant
 from web.search_form import SearchForm
@@ -43,6 +44,14 @@ def similar(asset_id: str, request: Request, query: SearchQueryDep, services: Se
         shown = search_response(found, query.page, query.size, date.today())
         context.update(hits=shown.hits, notes=shown.notes)
     return render_variant(request, "pages/similar.html", "partials/_similar.html", context)
+
+
+def rendition_file(root: Path, name: str) -> Path:
+    """A stored rendition name resolved under its folder; anything escaping it is "not found"."""
+    path = (root / name).resolve()
+    if root.resolve() not in path.parents or not path.is_file():
+        raise AssetNotFound("rendition not found")
+    return path
 
 
 @router.get("/assets/{asset_id:path}/preview", response_class=FileResponse)

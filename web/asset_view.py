@@ -7,11 +7,9 @@ they build it here once: the same permission answers (edit, download, librarian 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from loupe_core.accounts.permissions import Permission, may
-from loupe_core.errors import AssetNotFound
 from loupe_core.librarian.editing import can_edit
 from loupe_core.principal import Principal
 from loupe_core.schema import Asset
@@ -30,11 +28,3 @@ def asset_view(asset: Asset, principal: Principal) -> dict[str, Any]:
         "librarian": may(principal, Permission.librarian_reports),
         "preview_url": f"{detail.url}/preview" if asset.preview else detail.thumbnail_url,
     }
-
-
-def rendition_file(root: Path, name: str) -> Path:
-    """A stored rendition name resolved under its folder; anything escaping it is "not found"."""
-    path = (root / name).resolve()
-    if root.resolve() not in path.parents or not path.is_file():
-        raise AssetNotFound("rendition not found")
-    return path
