@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from indexer.derive import DeriveSpec
-from indexer.encode import metadata_text
+from loupe_core.encoders.metadata_text import metadata_text
 from loupe_core.schema import Asset
 
 VOLATILE_FIELDS = frozenset({"indexed_at", "image_vector", "text_vector"})

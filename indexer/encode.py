@@ -17,6 +17,7 @@ from PIL import Image
 
 from indexer.report import IndexProblem, Reason
 from loupe_core.encoders.clip import ClipEncoder, Embeddings
+from loupe_core.encoders.metadata_text import metadata_text
 from loupe_core.encoders.registry import Encoders
 from loupe_core.encoders.text import SentenceEncoder
 from loupe_core.schema import Asset
@@ -36,11 +37,6 @@ class Draft:
     path: Path
     asset: Asset
     pixels: Image.Image | None = None
-
-
-def metadata_text(asset: Asset) -> str:
-    """What the text embedding describes: title, description and tags, the fields people write."""
-    return "\n".join(part for part in (asset.title, asset.description, ", ".join(asset.tags)) if part)
 
 
 class Embedder:
