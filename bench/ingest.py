@@ -202,6 +202,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         pipeline.append((rate, 1000 * (main_cpu + report.stage_seconds["worker_cpu"]) / args.n))
         peaks |= sampled.peaks
         encoder.append(encoder_alone(encoders, images, settings.encode_batch_size))
+    threads = torch_threads()
     all_cores = all_cores_encoder(encoders, images, settings.encode_batch_size)
     encoder_rate, encoder_cpu = (statistics.median(values) for values in zip(*encoder, strict=True))
     pipeline_rate, pipeline_cpu = (statistics.median(values) for values in zip(*pipeline, strict=True))
@@ -210,7 +211,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "images": args.n,
         "megabytes": round(total_bytes / 1e6, 1),
         "workers": worker_count(settings),
-        "torch_threads": torch_threads(),
+        "torch_threads": threads,
         "batch": settings.encode_batch_size,
         "text_model": args.text_model or "none",
         "encoder_img_s": round(encoder_rate, 2),
@@ -250,9 +251,10 @@ def main() -> None:
     parser.add_argument("--min-side", type=int, default=640)
     parser.add_argument("--max-side", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=3, help="pipeline runs, each followed by an encoder-alone run")
+    parser.add_argument("--repeat", type=int, help="pipeline runs, each then the encoder alone (2 quick, else 3)")
     args = parser.parse_args()
     args.n = args.n or (QUICK_N if args.quick else DEFAULT_N)
+    args.repeat = args.repeat or (2 if args.quick else 3)
     with tempfile.TemporaryDirectory(prefix="loupe-bench-ingest-") as work:
         figures = run(args, Path(work))
     render(figures)

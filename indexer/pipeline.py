@@ -44,10 +44,6 @@ from loupe_core.store.factory import open_store
 __all__ = ["IndexReport", "run_index"]
 
 
-MIN_BATCH_FRACTION = 4
-"""An encoder batch may start at a quarter of `encode_batch_size` when the workers are behind."""
-
-
 def indexing_settings(settings: Settings) -> Settings:
     """The settings with the cores shared out between worker processes and the encoder's threads.
 
@@ -127,14 +123,13 @@ class _IndexRun:
         self.committer.flush_settled()
 
     def _batch_due(self, pool: DerivePool) -> bool:
-        """A full batch, or a useful part of one while the next file is not derived yet.
+        """A full batch, or whatever is ready when the next file is not derived yet.
 
         Waiting for a full batch would leave the encoder idle whenever the workers are behind
-        (always at the start of a run); a few images already make a batch efficient.
+        (always at the start of a run); when they are ahead, batches fill up on their own.
         """
         size = len(self.batch.drafts)
-        least = max(1, self.settings.encode_batch_size // MIN_BATCH_FRACTION)
-        return size >= self.settings.encode_batch_size or (size >= least and not pool.next_ready())
+        return size >= self.settings.encode_batch_size or (size > 0 and not pool.next_ready())
 
     def _ready_encoder(self) -> None:
         if not self.encoder_ready:

@@ -10,8 +10,6 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
-from indexer.demo_library import build_demo_library
-from indexer.pipeline import run_index
 from loupe_cli.demo_users import DEMO_GROUPS, seed_demo_users
 from loupe_cli.serve import add_serve_arguments, serve
 from loupe_core.accounts.store import AccountStore
@@ -27,6 +25,10 @@ def add_demo_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
+    # Imported here: index worker processes re-import the `loupe` script, and torch with it.
+    from indexer.demo_library import build_demo_library
+    from indexer.pipeline import run_index
+
     console = Console(stderr=True)
     settings = settings.model_copy(
         update={"backend": "embedded", "anonymous_role": "viewer", "anonymous_groups": DEMO_GROUPS}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,10 +78,8 @@ def upright(image: Image.Image) -> Image.Image:
 
     In place because the usual case (no rotation) would otherwise cost a full-size copy.
     """
-    try:
+    with suppress(OSError, ValueError, SyntaxError):
         ImageOps.exif_transpose(image, in_place=True)
-    except (OSError, ValueError, SyntaxError):
-        pass
     return image
 
 
