@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from loupe_core.accounts.permissions import Permission, may
-from loupe_core.errors import InvalidImage, PayloadTooLarge
 from search_api.deps import CurrentPrincipal, ServicesDep
 from search_api.params import SearchQueryDep
 from search_api.schemas import search_response
 from search_api.search_logging import record_search
+from search_api.uploads import read_image_upload
 from web.chips import active_chips, clear_filters_url
 from web.errors import PageRoute
 from web.facets import facet_groups
@@ -63,12 +63,7 @@ async def image_search(
     request: Request, query: SearchQueryDep, services: ServicesDep, file: Annotated[UploadFile, File()]
 ) -> HTMLResponse:
     """The no-JS upload form posts here; with JS the same form is posted by htmx (pick, drop or paste)."""
-    limit = services.settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise PayloadTooLarge(f"images are limited to {limit:,} bytes")
-    if not data:
-        raise InvalidImage("the uploaded file is empty")
+    data = await read_image_upload(file, services.settings.max_upload_bytes)
     found = await run_in_threadpool(services.search.by_image, data, query)
     context = {
         "page_title": "Search by image – Loupe",

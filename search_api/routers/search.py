@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from loupe_core.errors import InvalidImage, PayloadTooLarge
 from search_api.deps import CurrentPrincipal, ServicesDep
 from search_api.params import SearchQueryDep
 from search_api.schemas import SearchResponse, search_response
 from search_api.search_logging import record_search
+from search_api.uploads import read_image_upload
 
 router = APIRouter(prefix="/api/search", tags=["search"])
 
@@ -30,12 +30,7 @@ def search(
 async def search_by_image(
     query: SearchQueryDep, services: ServicesDep, file: Annotated[UploadFile, File()]
 ) -> SearchResponse:
-    limit = services.settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise PayloadTooLarge(f"upload is larger than {limit} bytes")
-    if not data:
-        raise InvalidImage("the uploaded file is empty")
+    data = await read_image_upload(file, services.settings.max_upload_bytes)
 
     result = await run_in_threadpool(services.search.by_image, data, query)
     return search_response(result, query.page, query.size, date.today())
