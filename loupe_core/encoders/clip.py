@@ -82,10 +82,6 @@ class ClipEncoder:
         self._preprocess: Callable[[Image.Image], torch.Tensor] | None = None
         self._tokenizer: Any = None
 
-    @property
-    def name(self) -> str:
-        return self.spec
-
     def load(self) -> None:
         with self._lock:
             if self._model is not None:

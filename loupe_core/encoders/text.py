@@ -42,10 +42,6 @@ class SentenceEncoder:
         self._lock = threading.Lock()
         self._model: Any = None
 
-    @property
-    def name(self) -> str:
-        return self.spec
-
     def load(self) -> None:
         with self._lock:
             if self._model is not None:
