@@ -132,6 +132,11 @@ class Query(BaseModel):
         return self.mode in (SearchMode.semantic, SearchMode.hybrid) and bool(self.vectors)
 
     @property
+    def result_mode(self) -> SearchMode:
+        """The mode a result reports: what actually ran, so keyword when no vectors were used."""
+        return self.mode if self.uses_vectors else SearchMode.keyword
+
+    @property
     def vector_k(self) -> int:
         """Neighbours per vector list: enough to fill the requested page."""
         return max(self.knn_k, self.page * self.size)

@@ -168,7 +168,7 @@ class EmbeddedStore:
             hits=hits,
             facets=facets,
             took_ms=(time.perf_counter() - started) * 1000,
-            mode=query.mode if query.uses_vectors else SearchMode.keyword,
+            mode=query.result_mode,
             keyword_matches=keyword_matches,
         )
 

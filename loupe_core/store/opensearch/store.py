@@ -208,7 +208,7 @@ class OpenSearchStore:
             hits=hits,
             facets=facets,
             took_ms=(time.perf_counter() - started) * 1000,
-            mode=query.mode if query.uses_vectors else SearchMode.keyword,
+            mode=query.result_mode,
             keyword_matches=keyword_matches,
         )
 
