@@ -17,7 +17,7 @@ from indexer.encode import Draft, Embedder
 from indexer.journal import EncodedFile, Journal
 from indexer.report import IndexReport
 from indexer.write import write_drafts
-from loupe_core.errors import BackendUnavailable
+from loupe_core.errors import BackendUnavailable, EncoderUnavailable
 from loupe_core.store.base import AssetStore
 
 
@@ -57,7 +57,10 @@ class Committer:
         drafts = batch.drafts
         started = time.perf_counter()
         with_pixels = [i for i, d in enumerate(drafts) if d.pixels is not None]
-        failures = self.embedder.embed_images(drafts)
+        try:
+            failures = self.embedder.embed_images(drafts)
+        except EncoderUnavailable as exc:
+            raise EncoderUnavailable(f"{exc} (files written so far stay indexed; re-run to resume)") from exc
         if self.embedder.clip is not None:
             self.report.encoded += sum(1 for i in with_pixels if i not in failures)
         started = self._timed("encode_images", started)
@@ -74,17 +77,17 @@ class Committer:
             if d.path in batch.fresh and i not in failures
         )
         started = self._timed("journal", started)
-        failures |= {i: p for i, p in self.embedder.embed_texts(drafts).items() if i not in failures}
+        try:
+            failures |= {i: p for i, p in self.embedder.embed_texts(drafts).items() if i not in failures}
+        except EncoderUnavailable as exc:
+            raise EncoderUnavailable(f"{exc} ({self._kept_note(len(batch.fresh))})") from exc
         started = self._timed("encode_text", started)
         self.report.failed.extend(failures.values())
         complete = [d for i, d in enumerate(drafts) if i not in failures]
         try:
             written, problems = write_drafts(self.store, complete)
         except BackendUnavailable as exc:
-            kept = len(batch.fresh)
-            raise BackendUnavailable(
-                f"{exc} ({kept} newly encoded files are kept in the journal; re-run to resume)"
-            ) from exc
+            raise BackendUnavailable(f"{exc} ({self._kept_note(len(batch.fresh))})") from exc
         self.report.indexed += written
         self.report.failed.extend(problems)
         started = self._timed("write", started)
@@ -94,6 +97,10 @@ class Committer:
                 self.settle(draft.path, draft.asset.id, draft.asset.sha256 or "")
         self.flush_settled()
         self._timed("journal", started)
+
+    @staticmethod
+    def _kept_note(kept: int) -> str:
+        return f"{kept} newly encoded files are kept in the journal; re-run to resume"
 
     def settle(self, path: Path, asset_id: str, sha256: str) -> None:
         """Mark a file written in the journal at the next flush (its asset is already in the store)."""

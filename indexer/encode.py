@@ -2,7 +2,10 @@
 
 Models load on first use, so a re-run where nothing changed never loads CLIP. A missing model
 is announced once and the asset is indexed without that vector; a batch the model chokes on
-is retried image by image, so one bad image cannot cost its neighbours their vectors.
+is retried image by image, so one bad image cannot cost its neighbours their vectors. When
+a batch's worth of images in a row fail on their own too, the model itself is broken (out of
+memory, a dead device): the run stops with `EncoderUnavailable` instead of reporting every
+remaining file as bad, and the journal lets the next run resume.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from loupe_core.encoders.clip import ClipEncoder, Embeddings
 from loupe_core.encoders.metadata_text import metadata_text
 from loupe_core.encoders.registry import Encoders
 from loupe_core.encoders.text import SentenceEncoder
+from loupe_core.errors import EncoderUnavailable
 from loupe_core.schema import Asset
 
 T = TypeVar("T")
@@ -46,6 +50,9 @@ class Embedder:
         self._encoders = encoders
         self._batch_size = batch_size
         self._warn = warn
+        self._failures_in_a_row = 0
+        self._broken_after = max(2, batch_size)
+        """Items failing in a row, each on its own, that mean the model is broken rather than the images."""
 
     @cached_property
     def clip(self) -> ClipEncoder | None:
@@ -110,16 +117,26 @@ class Embedder:
             batch = items[start : start + self._batch_size]
             try:
                 results.extend(row.tolist() for row in encode(batch))
+                self._failures_in_a_row = 0
             except Exception:  # torch/PIL raise many types; isolate the culprit below
-                results.extend(_one_by_one(encode, batch))
+                results.extend(self._one_by_one(encode, batch))
         return results
 
+    def _one_by_one(self, encode: Callable[[list[T]], Embeddings], batch: list[T]) -> list[list[float] | str]:
+        """Per-item vectors or error messages; raises once failures in a row show the model itself is broken.
 
-def _one_by_one(encode: Callable[[list[T]], Embeddings], batch: list[T]) -> list[list[float] | str]:
-    results: list[list[float] | str] = []
-    for item in batch:
-        try:
-            results.append(encode([item])[0].tolist())
-        except Exception as exc:  # reported per file, never raised: the rest of the run goes on
-            results.append(f"{type(exc).__name__}: {exc}")
-    return results
+        The streak spans batches because a batch can be a single file when the decoders lag.
+        """
+        results: list[list[float] | str] = []
+        for item in batch:
+            try:
+                results.append(encode([item])[0].tolist())
+                self._failures_in_a_row = 0
+            except Exception as exc:  # reported per file: the rest of the run goes on
+                results.append(f"{type(exc).__name__}: {exc}")
+                self._failures_in_a_row += 1
+                if self._failures_in_a_row >= self._broken_after:
+                    raise EncoderUnavailable(
+                        f"the encoder failed on {self._failures_in_a_row} items in a row, one by one: {results[-1]}"
+                    ) from exc
+        return results
