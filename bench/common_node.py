@@ -1,7 +1,7 @@
 """A local OpenSearch node for a benchmark run, started and always stopped by the script itself.
 
-`scripts/opensearch-local` does the real work (jars, JVM flags, health check); this only picks
-a free port in the range the runner can serve and guarantees `stop` runs on every exit path.
+`scripts/opensearch-local` does the real work (jars, JVM flags, a free port, health check); this
+only guarantees that `stop` runs on every exit path.
 The heap is raised from the test default (1 GiB) because 100k documents with two HNSW
 fields are merged on the heap.
 """
@@ -9,8 +9,6 @@ fields are merged on the heap.
 from __future__ import annotations
 
 import os
-import random
-import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,22 +17,8 @@ from pathlib import Path
 from loupe_core.settings import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "scripts" / "opensearch-local"
-PORTS = range(9201, 9300)
 START_TIMEOUT_S = 600
 BENCH_HEAP = "-Xms2g -Xmx2g"
-
-
-def free_port() -> int:
-    candidates = list(PORTS)
-    random.shuffle(candidates)
-    for port in candidates:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 @contextmanager
@@ -44,7 +28,7 @@ def local_node(data_dir: Path) -> Iterator[str]:
     env = {**os.environ, "LOUPE_OS_JAVA_OPTS": os.environ.get("LOUPE_OS_JAVA_OPTS", BENCH_HEAP)}
     try:
         done = subprocess.run(
-            [str(SCRIPT), "start", "--port", str(free_port()), "--data", str(data_dir)],
+            [str(SCRIPT), "start", "--port", "auto", "--data", str(data_dir)],
             capture_output=True,
             text=True,
             timeout=START_TIMEOUT_S,

@@ -6,7 +6,7 @@ is kept in the session's `config.stash`: the first caller starts it, every later
 it, and it is stopped when the session ends.
 
 - `LOUPE_OPENSEARCH_URL` set: that cluster is used and nothing is started.
-- otherwise `scripts/opensearch-local start --port <free, 9201-9299> --data <tmp>`; if it cannot start,
+- otherwise `scripts/opensearch-local start --port auto --data <tmp>` (a free port in 9201-9299); if it cannot start,
   tests that need it ERROR with the script's output (never a silent skip), unless
 - `LOUPE_TEST_SKIP_OPENSEARCH=1`: those tests are skipped, as an explicit choice.
 """
@@ -14,8 +14,6 @@ it, and it is stopped when the session ends.
 from __future__ import annotations
 
 import os
-import random
-import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +28,6 @@ SCRIPT = REPO_ROOT / "scripts" / "opensearch-local"
 START_TIMEOUT_S = 600  # the first start also resolves the jars from Maven Central
 STOP_TIMEOUT_S = 60
 START_ATTEMPTS = 3
-RUNNER_PORTS = range(9201, 9300)
 
 
 class NodeStartError(RuntimeError):
@@ -46,33 +43,15 @@ class SharedNode:
 _SHARED_NODE = pytest.StashKey[SharedNode]()
 
 
-def free_port() -> int:
-    """A free port the runner can serve: it only binds HTTP ports up to 9299 (see the script).
-
-    Picked at random so that parallel sessions on one machine rarely collide; the script
-    refuses a port that got taken meanwhile, and `start_local_node` then tries another.
-    """
-    candidates = list(RUNNER_PORTS)
-    random.shuffle(candidates)
-    for port in candidates:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise NodeStartError(f"no free port in {RUNNER_PORTS.start}-{RUNNER_PORTS.stop - 1}")
-
-
 def start_local_node(data_dir: Path, port: int | None = None) -> str:
     """Start (or re-verify) the node for `data_dir`; returns its URL, the script's last stdout line."""
     attempts_left = START_ATTEMPTS
     while True:
         attempts_left -= 1
-        chosen = port if port is not None else free_port()
+        chosen = str(port) if port is not None else "auto"
         try:
             done = subprocess.run(
-                [str(SCRIPT), "start", "--port", str(chosen), "--data", str(data_dir)],
+                [str(SCRIPT), "start", "--port", chosen, "--data", str(data_dir)],
                 capture_output=True,
                 text=True,
                 timeout=START_TIMEOUT_S,
