@@ -49,7 +49,7 @@ class EmbeddedLayout:
         return self.definition.fields_of("vector")
 
     def ddl(self) -> list[str]:
-        columns = ",\n  ".join(f'"{c}" {self._sql_type(c)}' for c in self.scalar_columns)
+        columns = ",\n  ".join(f'"{c}" {self.sql_type(c)}' for c in self.scalar_columns)
         vectors = ",\n  ".join(f'"{v}" BLOB' for v in self.vector_fields)
         fts_columns = ", ".join(self.fts_fields)
         return [
@@ -78,7 +78,7 @@ class EmbeddedLayout:
             "CREATE VIRTUAL TABLE IF NOT EXISTS assets_fts_vocab USING fts5vocab(assets_fts, 'row')",
         ]
 
-    def _sql_type(self, field: str) -> str:
+    def sql_type(self, field: str) -> str:
         kind = self.definition.field_kind(field)
         if kind == "number":
             return "REAL" if self.definition.properties[field]["type"] in ("float", "double") else "INTEGER"

@@ -36,6 +36,7 @@ from loupe_core.store.embedded.fulltext import (
 )
 from loupe_core.store.embedded.keyword import RankedMatches, allowed_matches
 from loupe_core.store.embedded.layout import TAXONOMY_TREE, EmbeddedLayout
+from loupe_core.store.embedded.migrate import migrate
 from loupe_core.store.embedded.vectors import VectorCache, normalize
 from loupe_core.store.embedded.writer import TAG_SEPARATOR, delete_asset, load_doc, write_asset
 from loupe_core.store.fusion import reciprocal_rank_fusion
@@ -64,6 +65,7 @@ class EmbeddedStore:
         with self._pool.write() as conn:
             for statement in self.layout.ddl():
                 conn.execute(statement)
+            migrate(conn, self.layout)
 
     # -- writes -----------------------------------------------------------------------------
     def upsert(self, assets: Sequence[Any]) -> WriteReport:
