@@ -67,9 +67,10 @@ class IndexLifecycle:
         """Copy every document into a fresh index built from the current mapping, then swap.
 
         The alias moves in ONE `update_aliases` call (remove old + add new are atomic
-        together), then the old index is deleted. Writes that arrive while the copy runs
-        land in the old index and are lost with it: pause indexing during a reindex (the
-        indexer re-sends anything whose fingerprint is missing on its next run).
+        together), then the old index is deleted. The old index is write-blocked for the
+        copy, so a write that arrives meanwhile is refused (per document, with a reason that
+        names the reindex) instead of landing in an index about to be deleted; searches go
+        on. If the copy fails, the block is lifted and the old index stays in service.
         """
         old = self.indices()
         if not old:
@@ -78,9 +79,10 @@ class IndexLifecycle:
         new = self.new_index_name()
         client = self.cluster.client
         with self.cluster.unavailable_as_domain_error("reindex"):
-            client.indices.refresh(index=self.alias)  # `_reindex` copies what searches see
-            client.indices.create(index=new, body=self.definition.body)
+            self._block_writes(old, True)
             try:
+                client.indices.refresh(index=self.alias)  # `_reindex` copies what searches see
+                client.indices.create(index=new, body=self.definition.body)
                 started = client.reindex(
                     body={"source": {"index": self.alias}, "dest": {"index": new}},
                     wait_for_completion=False,
@@ -89,12 +91,18 @@ class IndexLifecycle:
                 self._wait_for_task(str(started["task"]))
             except BaseException:
                 client.indices.delete(index=new, ignore=[404])
+                self._block_writes(old, False)
                 raise
             actions: list[dict[str, Any]] = [{"remove": {"index": index, "alias": self.alias}} for index in old]
             actions.append({"add": {"index": new, "alias": self.alias, "is_write_index": True}})
             client.indices.update_aliases(body={"actions": actions})
             client.indices.delete(index=",".join(old))
         return new
+
+    def _block_writes(self, indices: list[str], blocked: bool) -> None:
+        self.cluster.client.indices.put_settings(
+            index=",".join(indices), body={"index": {"blocks": {"write": blocked}}}
+        )
 
     def _wait_for_task(self, task_id: str) -> None:
         """Poll the reindex task: a long copy must not depend on one HTTP request staying open."""

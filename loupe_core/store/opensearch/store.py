@@ -45,7 +45,10 @@ Facets = dict[FacetName, list[FacetBucket]]
 def bulk_failure_reason(result: dict[str, Any]) -> str:
     error = result.get("error")
     if isinstance(error, dict):
-        return f"{error.get('type', 'error')}: {error.get('reason', '')}"
+        reason = str(error.get("reason", ""))
+        if error.get("type") == "cluster_block_exception" and "index write (api)" in reason:
+            return f"the index is being rebuilt (loupe reindex) and takes no writes until that ends: {reason}"
+        return f"{error.get('type', 'error')}: {reason}"
     return f"status {result.get('status')}: {error}"
 
 

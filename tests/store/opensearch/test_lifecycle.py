@@ -12,6 +12,7 @@ from loupe_core.mapping import load_index_definition
 from loupe_core.query import Query, SearchMode
 from loupe_core.schema import Asset
 from loupe_core.settings import REPO_ROOT, Settings
+from loupe_core.store.base import WriteReport
 from loupe_core.store.opensearch import OpenSearchStore
 from loupe_core.store.opensearch.client import Cluster
 from loupe_core.store.opensearch.lifecycle import IndexLifecycle
@@ -47,7 +48,8 @@ def test_first_use_creates_versioned_indices_behind_aliases(settings: Settings, 
     for name in ("assets", "search_log"):
         alias = f"{settings.index_prefix}{name}"
         (index,) = client.indices.get_alias(name=alias)
-        assert index.startswith(f"{alias}-v1-")
+        version = load_index_definition(REPO_ROOT / "mappings", name).version
+        assert index.startswith(f"{alias}-v{version}-")
         assert client.indices.get_alias(name=alias)[index]["aliases"][alias] == {"is_write_index": True}
     mapping = client.indices.get_mapping(index=f"{settings.index_prefix}assets")
     assert next(iter(mapping.values()))["mappings"]["_meta"]["version"] == 1
@@ -124,3 +126,48 @@ def test_long_query_over_near_miss_vocabulary_stays_under_the_clause_limit(store
     )
     store.refresh()
     assert store.search(Query(text=" ".join(words), mode=SearchMode.keyword, size=5)).total > 0
+
+
+def test_a_write_during_reindex_is_refused_with_a_reason_never_lost_silently(
+    settings: Settings, store: OpenSearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert store.upsert([Asset(id=f"a{i}", title=f"Harbour {i}") for i in range(5)]).written == 5
+    lifecycle = store.lifecycles[0]
+    copy_done = lifecycle._wait_for_task
+    during: list[WriteReport] = []
+
+    def write_while_copying(task_id: str) -> None:
+        during.append(store.upsert([Asset(id="late", title="Arrived mid-reindex")]))
+        assert store.search(Query(text="harbour", mode=SearchMode.keyword)).total == 5  # searches go on
+        copy_done(task_id)
+
+    monkeypatch.setattr(lifecycle, "_wait_for_task", write_while_copying)
+    lifecycle.reindex()
+
+    (report,) = during
+    assert report.written == 0 and [f.asset_id for f in report.failures] == ["late"]
+    assert "being rebuilt (loupe reindex)" in report.failures[0].reason
+    assert store.count() == 5
+    assert store.upsert([Asset(id="late", title="Arrived mid-reindex")]).written == 1  # the new index takes it
+    store.refresh()
+    assert store.count() == 6
+
+
+def test_a_failed_reindex_lifts_the_write_block_and_keeps_the_old_index(
+    settings: Settings, store: OpenSearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert store.upsert([Asset(id="a0", title="Harbour")]).written == 1
+    lifecycle = store.lifecycles[0]
+    before = lifecycle.indices()
+
+    def copy_fails(task_id: str) -> None:
+        raise RuntimeError("reindex of the test alias failed: simulated")
+
+    monkeypatch.setattr(lifecycle, "_wait_for_task", copy_fails)
+    with pytest.raises(RuntimeError, match="simulated"):
+        lifecycle.reindex()
+
+    assert lifecycle.indices() == before
+    assert store.upsert([Asset(id="a1", title="Harbour again")]).written == 1
+    store.refresh()
+    assert store.count() == 2
