@@ -2,7 +2,8 @@
 
 The result count logged is what the keyword part matched when there was one, so a hybrid
 search whose words matched nothing still counts as a zero-result search for analysts, even
-though semantic neighbours filled the page.
+though semantic neighbours filled the page. Searches by image are logged with mode "image"
+and no text: they count in searches per day and click-through, not in query reports.
 """
 
 from __future__ import annotations
@@ -26,15 +27,21 @@ def pseudonymous_session(request: Request, services: Services) -> str:
 
 
 def record_search(
-    request: Request, services: Services, principal: Principal, query: Query, result: SearchResult
+    request: Request,
+    services: Services,
+    principal: Principal,
+    query: Query,
+    result: SearchResult,
+    mode: str | None = None,
 ) -> str:
+    """Logs the search; `mode` overrides the result's mode where the input kind matters ("image")."""
     query_id = uuid.uuid4().hex
     filters = query.filters.model_dump(mode="json", exclude_defaults=True)
     services.recorder.record(
         SearchEvent(
             query_id=query_id,
             user_query=query.text,
-            mode=result.mode.value,
+            mode=mode or result.mode.value,
             result_count=result.keyword_matches if result.keyword_matches is not None else result.total,
             latency_ms=round(result.took_ms, 2),
             user_id=principal.user_id,

@@ -2,8 +2,8 @@
 
 Routes parse nothing themselves: `SearchQueryDep` builds the core `Query` exactly as the JSON
 API does, and results go through the API's response builders so URLs are made in one place.
-Text searches are logged like API searches, and their `query_id` rides on the result grid so
-`loupe.js` can report which result was opened.
+Searches (text and image) are logged like API searches, and their `query_id` rides on the
+result grid so `loupe.js` can report which result was opened.
 """
 
 from __future__ import annotations
@@ -60,15 +60,20 @@ def discover(
 
 @router.post("/search/image")
 async def image_search(
-    request: Request, query: SearchQueryDep, services: ServicesDep, file: Annotated[UploadFile, File()]
+    request: Request,
+    query: SearchQueryDep,
+    services: ServicesDep,
+    principal: CurrentPrincipal,
+    file: Annotated[UploadFile, File()],
 ) -> HTMLResponse:
     """The no-JS upload form posts here; with JS the same form is posted by htmx (pick, drop or paste)."""
     data = await read_image_upload(file, services.settings.max_upload_bytes)
     found = await run_in_threadpool(services.search.by_image, data, query)
+    query_id = record_search(request, services, principal, query, found, mode="image")
     context = {
         "page_title": "Search by image – Loupe",
         "form": SearchForm(live=True),
-        "result": search_response(found, query.page, query.size, date.today()),
+        "result": search_response(found, query.page, query.size, date.today(), query_id),
         "filename": file.filename or "your image",
     }
     return render_variant(request, "pages/image_results.html", "partials/_image_results.html", context)

@@ -28,9 +28,13 @@ def search(
 
 @router.post("/image", response_model=SearchResponse, summary="Find assets that look like an uploaded image")
 async def search_by_image(
-    query: SearchQueryDep, services: ServicesDep, file: Annotated[UploadFile, File()]
+    request: Request,
+    query: SearchQueryDep,
+    services: ServicesDep,
+    principal: CurrentPrincipal,
+    file: Annotated[UploadFile, File()],
 ) -> SearchResponse:
     data = await read_image_upload(file, services.settings.max_upload_bytes)
-
     result = await run_in_threadpool(services.search.by_image, data, query)
-    return search_response(result, query.page, query.size, date.today())
+    query_id = record_search(request, services, principal, query, result, mode="image")
+    return search_response(result, query.page, query.size, date.today(), query_id)

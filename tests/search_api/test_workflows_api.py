@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from loupe_core.encoders.registry import Encoders
 from loupe_core.principal import Role
@@ -197,3 +198,23 @@ def test_workflow_surfaces_are_role_gated(app_and_keys: tuple[TestClient, dict[R
             status = client.get(url, headers=bearer(keys[role])).status_code
             assert status == (200 if role in allowed else 403), (url, role)
         assert client.get(url).status_code == 401
+
+
+def test_searches_by_image_are_logged_with_their_clicks(app_and_keys: tuple[TestClient, dict[Role, str]]) -> None:
+    client, auth = as_role(app_and_keys, Role.admin)
+    services = client.app.state.services  # type: ignore[attr-defined]
+    services.recorder.flush()
+    searches, clicks = services.search_log.counts()
+    image = io.BytesIO()
+    Image.new("RGB", (80, 60), "teal").save(image, "PNG")
+    files = {"file": ("query.png", image.getvalue(), "image/png")}
+
+    body = client.post("/api/search/image", files=files, headers=auth).json()
+
+    assert body["query_id"]  # this library has no image vectors: the search finds nothing, and is logged
+    click = {"query_id": body["query_id"], "asset_id": "full-1", "position": 1}
+    assert client.post("/api/events/click", json=click, headers=auth).status_code == 202
+    services.recorder.flush()
+    assert services.search_log.counts() == (searches + 1, clicks + 1)
+    per_day = client.get("/api/analytics/searches-per-day", headers=auth).json()
+    assert sum(day["count"] for day in per_day) == searches + 1
