@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from loupe_core.accounts.cookies import CookieSigner
 from loupe_core.accounts.store import AccountStore
-from loupe_core.analytics.embedded_log import EmbeddedSearchLog
+from loupe_core.analytics.base import SearchLog
+from loupe_core.analytics.factory import open_search_log
 from loupe_core.analytics.recorder import EventRecorder
 from loupe_core.encoders.metadata_text import metadata_text
 from loupe_core.encoders.registry import Encoders
@@ -37,7 +38,7 @@ class Services:
     accounts: AccountStore
     cookies: CookieSigner
     login_limiter: SlidingWindowLimiter
-    search_log: EmbeddedSearchLog
+    search_log: SearchLog
     recorder: EventRecorder
     librarian_db: ConnectionPool
     vocabulary: Vocabulary
@@ -52,7 +53,7 @@ class Services:
         accounts = AccountStore(settings.accounts_db_path)
         librarian_db = open_librarian_db(settings.librarian_db_path)
         vocabulary = Vocabulary(librarian_db)
-        search_log = EmbeddedSearchLog(settings.search_log_path)
+        search_log = open_search_log(settings)
 
         def embed_text(asset: Asset) -> list[float] | None:
             text = encoders.text()

@@ -1,4 +1,4 @@
-"""Both backends for tests that must hold on each: open a fresh store per backend, close it cleanly."""
+"""Both backends for tests that must hold on each: open a fresh store or search log per backend, close it cleanly."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from loupe_core.analytics.base import SearchLog
+from loupe_core.analytics.factory import open_search_log
+from loupe_core.analytics.opensearch_log import OpenSearchSearchLog
 from loupe_core.mapping import load_index_definition
 from loupe_core.settings import REPO_ROOT, Settings
 from loupe_core.store.base import AssetStore
@@ -38,3 +41,24 @@ def close_backend(store: AssetStore) -> None:
         for lifecycle in store.lifecycles:
             lifecycle.drop()
     store.close()
+
+
+def open_search_log_backend(backend: str, tmp: Path, request: pytest.FixtureRequest) -> SearchLog:
+    """The search log the app would open for `backend` (through the production factory), with its own alias prefix."""
+    if backend == "opensearch":
+        settings = Settings(
+            backend="opensearch",
+            opensearch_url=request.getfixturevalue("opensearch_url"),
+            index_prefix=f"loupe-test-{uuid.uuid4().hex[:8]}-",
+            data_dir=tmp,
+        )
+    else:
+        settings = Settings(backend="embedded", data_dir=tmp)
+    return open_search_log(settings)
+
+
+def close_search_log(log: SearchLog) -> None:
+    """Close the log; an OpenSearch log first deletes the indices behind its own alias."""
+    if isinstance(log, OpenSearchSearchLog):
+        log.lifecycle.drop()
+    log.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from loupe_core.analytics.reports import (
     QueryStats,
     ZeroResultQuery,
     ZeroResultReport,
+    fill_days,
     normalise_query,
 )
 from loupe_core.store.embedded.connection import ConnectionPool
@@ -139,13 +140,15 @@ class EmbeddedSearchLog:
             zero_result_searches=total,
             searches=searches,
             queries=queries,
-            trend=_fill_days(per_day, since, until),
+            trend=fill_days(per_day, since, until),
         )
 
     def top_queries(self, since: date, until: date, limit: int = 50, no_clicks_only: bool = False) -> list[QueryStats]:
         having = "HAVING clicks = 0 AND sum(s.result_count > 0) > 0" if no_clicks_only else ""
+        # Distinct query ids: the join repeats a search once per click (a rescued zero-result search can be clicked).
         rows = self._rows(
-            "SELECT s.norm, count(DISTINCT s.query_id) AS searches, sum(s.result_count = 0), "
+            "SELECT s.norm, count(DISTINCT s.query_id) AS searches, "
+            "count(DISTINCT CASE WHEN s.result_count = 0 THEN s.query_id END), "
             "count(DISTINCT c.query_id) AS clicked, count(c.id) AS clicks, avg(c.position) "
             "FROM searches s LEFT JOIN clicks c ON c.query_id = s.query_id "
             "WHERE s.norm != '' AND s.page = 1 AND s.day BETWEEN ? AND ? "
@@ -171,7 +174,7 @@ class EmbeddedSearchLog:
                 (since.isoformat(), until.isoformat()),
             )
         )
-        return _fill_days(rows, since, until)
+        return fill_days(rows, since, until)
 
     def popular_assets(self, since: date, until: date, limit: int = 200) -> list[PopularAsset]:
         rows = self._rows(
@@ -180,11 +183,3 @@ class EmbeddedSearchLog:
             (since.isoformat(), until.isoformat(), limit),
         )
         return [PopularAsset(asset_id=a, clicks=c, users=u) for a, c, u in rows]
-
-
-def _fill_days(counts: dict[str, int], since: date, until: date) -> list[DayCount]:
-    days = (until - since).days + 1
-    return [
-        DayCount(day=d, count=int(counts.get(d.isoformat(), 0)))
-        for d in (since + timedelta(days=i) for i in range(max(days, 0)))
-    ]

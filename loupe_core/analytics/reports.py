@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
 
@@ -48,3 +48,12 @@ class PopularAsset(BaseModel):
     asset_id: str
     clicks: int
     users: int
+
+
+def fill_days(counts: dict[str, int], since: date, until: date) -> list[DayCount]:
+    """One entry per day of the period, zero where nothing was logged, so charts keep their scale."""
+    days = (until - since).days + 1
+    return [
+        DayCount(day=d, count=int(counts.get(d.isoformat(), 0)))
+        for d in (since + timedelta(days=i) for i in range(max(days, 0)))
+    ]

@@ -7,12 +7,14 @@ import signal
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from loupe_core.analytics.events import SearchEvent
 from loupe_core.encoders.registry import Encoders
 from loupe_core.errors import BackendUnavailable
 from loupe_core.mapping import load_index_definition
@@ -73,6 +75,38 @@ def test_api_answers_503_with_a_json_error(unreachable: tuple[Settings, OpenSear
             assert response.status_code == 503
             assert response.json()["error"] == "backend_unavailable"
             assert "unreachable" in response.json()["detail"]
+
+
+def test_an_unreachable_search_log_fails_its_writes_never_the_search(tmp_path: Path, opensearch_url: str) -> None:
+    """Assets on a live node, the log's node gone: searches answer, each lost batch is counted as failed."""
+    prefix = f"loupe-test-{uuid.uuid4().hex[:8]}-"
+    live = Settings(backend="opensearch", opensearch_url=opensearch_url, index_prefix=prefix, data_dir=tmp_path)
+    store = OpenSearchStore.from_settings(live, ASSETS)
+    try:
+        assert store.upsert([Asset(id="harbour-1", title="Harbour at dawn")]).written == 1
+        store.refresh()
+        settings = live.model_copy(
+            update={"opensearch_url": f"http://127.0.0.1:{closed_port()}", "opensearch_timeout_s": 2}
+        )
+        app = create_app(settings, store=store, encoders=Encoders("", "", "cpu"))
+        services = app.state.services
+        admin = bearer(seed_role_users(services.accounts)[Role.admin])
+        with TestClient(app) as client:
+            for _ in range(2):  # the second search: the recorder's thread outlived the first failure
+                response = client.get("/api/search", params={"q": "harbour", "mode": "keyword"}, headers=admin)
+                assert response.status_code == 200
+                assert [hit["asset"]["id"] for hit in response.json()["hits"]] == ["harbour-1"]
+                services.recorder.flush()
+            stats = services.recorder.stats()
+            assert (stats.accepted, stats.written, stats.dropped, stats.failed) == (2, 0, 0, 2)
+            health = client.get("/api/admin/search-log", headers=admin)
+            assert health.status_code == 503 and health.json()["error"] == "backend_unavailable"
+            with pytest.raises(BackendUnavailable, match="unreachable"):
+                services.search_log.write([SearchEvent("q1", "harbour", "keyword", 1, 2.0, "admin")])
+    finally:
+        for lifecycle in store.lifecycles:
+            lifecycle.drop()
+        store.close()
 
 
 def small_assets(count: int) -> list[Asset]:
