@@ -27,6 +27,7 @@ from loupe_core.store.base import AssetStore
 from loupe_core.store.embedded.connection import ConnectionPool
 from loupe_core.store.factory import open_store
 from search_api.rate_limit import SlidingWindowLimiter
+from search_api.typing_searches import TypingSearches
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Services:
     login_limiter: SlidingWindowLimiter
     search_log: SearchLog
     recorder: EventRecorder
+    typing: TypingSearches
     librarian_db: ConnectionPool
     vocabulary: Vocabulary
     suggester: TagSuggester
@@ -54,6 +56,7 @@ class Services:
         librarian_db = open_librarian_db(settings.librarian_db_path)
         vocabulary = Vocabulary(librarian_db)
         search_log = open_search_log(settings)
+        recorder = EventRecorder(search_log, capacity=settings.search_log_capacity)
 
         def embed_text(asset: Asset) -> list[float] | None:
             text = encoders.text()
@@ -74,7 +77,8 @@ class Services:
             cookies=CookieSigner(settings.resolved_secret_key()),
             login_limiter=SlidingWindowLimiter(settings.login_attempts_per_minute),
             search_log=search_log,
-            recorder=EventRecorder(search_log, capacity=settings.search_log_capacity),
+            recorder=recorder,
+            typing=TypingSearches(recorder.record),
             librarian_db=librarian_db,
             vocabulary=vocabulary,
             suggester=TagSuggester(vocabulary, encoders, librarian_db),
@@ -91,6 +95,7 @@ class Services:
         return [RequiredField(f) for f in self.settings.required_fields]
 
     def close(self) -> None:
+        self.typing.release_all()
         self.recorder.close()
         self.search_log.close()
         self.librarian_db.close()

@@ -24,5 +24,6 @@ class Recorded(BaseModel):
 @router.post("/click", response_model=Recorded, status_code=202)
 def click(event: Click, principal: CurrentPrincipal, services: ServicesDep) -> Recorded:
     services.store.get(event.asset_id, principal)  # a click on an invisible asset is a 404
+    services.typing.clicked(event.query_id)  # its search, if still held, is logged first
     accepted = services.recorder.record(ClickEvent(event.query_id, event.asset_id, event.position, principal.user_id))
     return Recorded(recorded=accepted)

@@ -72,6 +72,26 @@ def test_searches_are_logged_and_the_grid_carries_the_query_id(app: tuple[TestCl
     assert [(s.query, s.searches) for s in report] == [("sofa", 1)]
 
 
+def test_search_as_you_type_logs_the_query_the_user_settled_on_not_the_partials(
+    app: tuple[TestClient, Services],
+) -> None:
+    client, services = app
+    typing = {"X-Loupe-Typing": "1", "HX-Request": "true"}
+    superseded = services.typing.superseded
+    pages = [client.get("/", params={"q": text, "mode": "keyword"}, headers=typing).text for text in ("ha", "harb")]
+    pages.append(client.get("/", params={"q": "harbour", "mode": "keyword"}, headers=typing).text)
+    query_id = pages[-1].split('data-query-id="', 1)[1].split('"', 1)[0]
+
+    click = {"query_id": query_id, "asset_id": "harbour", "position": 1}
+    assert client.post("/api/events/click", json=click).status_code == 202  # the user opened a result
+    services.recorder.flush()
+
+    logged = {s.query: s for s in services.search_log.top_queries(date.today(), date.today())}
+    assert logged["harbour"].searches == 1 and logged["harbour"].clicks == 1
+    assert "ha" not in logged and "harb" not in logged
+    assert services.typing.superseded == superseded + 2
+
+
 def test_words_that_match_nothing_are_rescued_with_terms_to_try(app: tuple[TestClient, Services]) -> None:
     client, _ = app
     html = client.get("/?q=couch&mode=keyword").text
