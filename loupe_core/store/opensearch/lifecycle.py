@@ -52,7 +52,9 @@ class IndexLifecycle:
         two processes race, the cluster refuses the second index (an alias has at most
         one write index), and the loser simply uses the winner's.
         """
-        if self.indices():
+        existing = self.indices()
+        if existing:
+            self._check_version(existing)
             return
         body = {**self.definition.body, "aliases": {self.alias: {"is_write_index": True}}}
         name = self.new_index_name()
@@ -62,6 +64,23 @@ class IndexLifecycle:
         except TransportError:
             if not self.indices():
                 raise
+
+    def _check_version(self, indices: list[str]) -> None:
+        """Refuse an index built from another mapping version instead of failing write by write.
+
+        A strict mapping rejects every document that carries a field it lacks; saying so once,
+        with the fix, beats a stream of per-document rejections.
+        """
+        mappings: dict[str, Any] = self.cluster.call(
+            "read mapping", lambda c: c.indices.get_mapping(index=",".join(indices))
+        )
+        built = {int(m["mappings"].get("_meta", {}).get("version", 0)) for m in mappings.values()}
+        if built != {self.definition.version}:
+            found = ", ".join(str(v) for v in sorted(built))
+            raise BackendUnavailable(
+                f"{self.alias} was built from mapping version {found}, this Loupe needs version "
+                f"{self.definition.version}: run `loupe reindex` (no downtime)"
+            )
 
     def reindex(self) -> str:
         """Copy every document into a fresh index built from the current mapping, then swap.

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from opensearchpy import OpenSearch
 
-from loupe_core.mapping import load_index_definition
+from loupe_core.errors import BackendUnavailable
+from loupe_core.mapping import IndexDefinition, load_index_definition
 from loupe_core.query import Query, SearchMode
 from loupe_core.schema import Asset
 from loupe_core.settings import REPO_ROOT, Settings
@@ -171,3 +173,21 @@ def test_a_failed_reindex_lifts_the_write_block_and_keeps_the_old_index(
     assert store.upsert([Asset(id="a1", title="Harbour again")]).written == 1
     store.refresh()
     assert store.count() == 2
+
+
+def test_an_index_built_from_another_mapping_version_is_refused_with_the_fix(settings: Settings) -> None:
+    old = OpenSearchStore.from_settings(settings, ASSETS)
+    old.count()
+    newer_body = copy.deepcopy(ASSETS.body)
+    newer_body["mappings"]["_meta"]["version"] = ASSETS.version + 1
+    newer = OpenSearchStore.from_settings(settings, IndexDefinition(name="assets", body=newer_body))
+    try:
+        with pytest.raises(BackendUnavailable, match=r"version 1, this Loupe needs version 2: run `loupe reindex`"):
+            newer.count()
+        newer.lifecycles[0].reindex()
+        assert newer.count() == 0  # rebuilt from the new mapping: served again
+    finally:
+        for lifecycle in (*old.lifecycles, *newer.lifecycles):
+            lifecycle.drop()
+        old.close()
+        newer.close()
