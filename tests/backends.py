@@ -19,20 +19,29 @@ from loupe_core.store.opensearch import OpenSearchStore
 BACKENDS = ["embedded", pytest.param("opensearch", marks=pytest.mark.opensearch)]
 
 
-def open_backend(backend: str, tmp: Path, request: pytest.FixtureRequest) -> AssetStore:
-    """The caller's conftest must import `opensearch_url` from tests.opensearch_node."""
-    definition = load_index_definition(REPO_ROOT / "mappings", "assets")
+def backend_settings(backend: str, tmp: Path, request: pytest.FixtureRequest) -> Settings:
+    """Settings for `backend`; an OpenSearch one gets its own alias prefix on the shared node.
+
+    The caller's conftest must import `opensearch_url` from tests.opensearch_node.
+    """
     if backend == "embedded":
-        return EmbeddedStore(tmp / "contract.sqlite3", definition)
+        return Settings(backend="embedded", data_dir=tmp)
     if backend == "opensearch":
-        settings = Settings(
+        return Settings(
             backend="opensearch",
             opensearch_url=request.getfixturevalue("opensearch_url"),
             index_prefix=f"loupe-test-{uuid.uuid4().hex[:8]}-",
             data_dir=tmp,
         )
-        return OpenSearchStore.from_settings(settings, definition)
     raise ValueError(backend)
+
+
+def open_backend(backend: str, tmp: Path, request: pytest.FixtureRequest) -> AssetStore:
+    definition = load_index_definition(REPO_ROOT / "mappings", "assets")
+    settings = backend_settings(backend, tmp, request)
+    if backend == "embedded":
+        return EmbeddedStore(tmp / "contract.sqlite3", definition)
+    return OpenSearchStore.from_settings(settings, definition)
 
 
 def close_backend(store: AssetStore) -> None:
@@ -44,17 +53,8 @@ def close_backend(store: AssetStore) -> None:
 
 
 def open_search_log_backend(backend: str, tmp: Path, request: pytest.FixtureRequest) -> SearchLog:
-    """The search log the app would open for `backend` (through the production factory), with its own alias prefix."""
-    if backend == "opensearch":
-        settings = Settings(
-            backend="opensearch",
-            opensearch_url=request.getfixturevalue("opensearch_url"),
-            index_prefix=f"loupe-test-{uuid.uuid4().hex[:8]}-",
-            data_dir=tmp,
-        )
-    else:
-        settings = Settings(backend="embedded", data_dir=tmp)
-    return open_search_log(settings)
+    """The search log the app would open for `backend` (through the production factory)."""
+    return open_search_log(backend_settings(backend, tmp, request))
 
 
 def close_search_log(log: SearchLog) -> None:
