@@ -20,6 +20,14 @@ TINY_CLIP_CONFIG = {
 }
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Here, not in tests/browser: pytest only takes options from conftests it loads at start-up,
+    so `pytest --screenshots DIR` works from the repository root as well as on tests/browser."""
+    parser.addoption(
+        "--screenshots", metavar="DIR", default=None, help="save a PNG of each main page the browser tests visit"
+    )
+
+
 @pytest.fixture(scope="session")
 def tiny_clip_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real open_clip model (random weights, tiny towers, 512-d like ViT-B-32) in a local dir.

@@ -4,8 +4,8 @@ Playwright launches /usr/bin/chromium and never downloads a browser. The app run
 uvicorn in a thread with the real security headers, so every page is checked under the strict
 CSP: a CSP violation or an uncaught script error fails the test that caused it. A failing
 test leaves a screenshot in `.cache/screenshots/`; `--screenshots DIR` also saves one PNG per
-main page visited (to look at the UI). The option is registered here, so name this folder on
-the command line (`pytest tests/web tests/browser --screenshots shots`) when passing it.
+main page visited (to look at the UI): `pytest --screenshots=shots` (or `pytest tests/browser
+--screenshots shots`; the option is registered in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -33,12 +33,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 FAILURE_SHOTS = Path(__file__).resolve().parents[2] / ".cache" / "screenshots"
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 TIMEOUT_MS = 10_000
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--screenshots", metavar="DIR", default=None, help="save a PNG of each main page the browser tests visit"
-    )
 
 
 @pytest.hookimpl(wrapper=True)
