@@ -8,7 +8,8 @@ as negatives) is written once; then every method runs on that same folder:
 
 - Loupe: `run_index` (its ingest path, no models, so no vectors) writes sha256, pHash and dHash
   into a fresh embedded store; `DuplicateFinder.refresh` then fills the exact and visual queues
-  (sha256 groups, pHash BK-tree within the Hamming distance), read back as
+  (sha256 groups; pHash within its distance, or pHash and dHash both within the agreeing
+  distance, found through a pHash BK-tree), read back as
   `duplicate_clusters` returns them to a librarian. Both are Loupe's own code, unchanged.
   Scored on the pairs the queues hold, like every peer, plus one row for the clusters a
   librarian is shown (every two members of one cluster count as a found pair). The
@@ -53,8 +54,12 @@ QUICK_SOURCES = 16
 DUPLICATED_SHARE = 2 / 3
 IMAGEDEDUP_THRESHOLDS = (4, 6, 8, 10, 12)  # 10 is imagededup's default max_distance_threshold
 IMAGEHASH_THRESHOLDS = (4, 8, 10)
-LOUPE_DISTANCES = (6, 8, 10, 12)
-LOUPE_DEFAULT = int(Settings.model_fields["duplicate_phash_distance"].default)
+LOUPE_DEFAULT = (
+    int(Settings.model_fields["duplicate_phash_distance"].default),
+    int(Settings.model_fields["duplicate_agreeing_distance"].default),
+)
+LOUPE_CONFIGS = ((8, 0), (10, 0), (12, 0), LOUPE_DEFAULT)
+"""(pHash distance, agreeing distance): pHash alone at three distances, then the default rule."""
 CNN_MIN_SIMILARITY = 0.9  # imagededup's default min_similarity_threshold
 LOUPE_BOTH = "loupe exact+visual"
 LOUPE_CLUSTERS = "loupe clusters (exact+visual)"
@@ -93,7 +98,7 @@ def pairs_from_lists(duplicates: dict[str, Iterable[Any]]) -> set[Pair]:
 
 
 def measure_loupe(corpus: Corpus, work: Path, workers: int) -> tuple[list[Detection], dict[str, Any]]:
-    """Loupe's ingest, then its queue refresh once per pHash distance (each into a fresh librarian DB).
+    """Loupe's ingest, then its queue refresh once per threshold pair (each into a fresh librarian DB).
 
     Returns the detections and the ingest's own figures (time per stage, from its report).
     """
@@ -114,10 +119,11 @@ def measure_loupe(corpus: Corpus, work: Path, workers: int) -> tuple[list[Detect
         assert report.indexed == len(corpus.files) and not report.failed, report.summary()
         names = {asset.id: Path(asset.path or "").name for asset in store.scan()}
         detections: list[Detection] = []
-        for distance in LOUPE_DISTANCES:
-            db = open_librarian_db(work / f"librarian-d{distance}.sqlite3")
+        for distance, agreeing in LOUPE_CONFIGS:
+            db = open_librarian_db(work / f"librarian-d{distance}-a{agreeing}.sqlite3")
             started = time.perf_counter()
-            DuplicateFinder(store, db, DuplicateThresholds(phash_distance=distance)).refresh()
+            thresholds = DuplicateThresholds(phash_distance=distance, agreeing_distance=agreeing)
+            DuplicateFinder(store, db, thresholds).refresh()
             clusters = [
                 c
                 for queue in (DuplicateQueue.exact, DuplicateQueue.visual)
@@ -132,10 +138,11 @@ def measure_loupe(corpus: Corpus, work: Path, workers: int) -> tuple[list[Detect
                 ordered(names[a.id], names[b.id]) for c in clusters for a, b in itertools.combinations(c.members, 2)
             }
             db.close()
-            label = f"d≤{distance}" + (" (default)" if distance == LOUPE_DEFAULT else "")
+            label = f"pHash d≤{distance}" + (f" or both d≤{agreeing}" if agreeing else "")
+            label += " (default)" if (distance, agreeing) == LOUPE_DEFAULT else ""
             extra = {"refresh_s": round(refresh_s, 4)}
             detections.append(Detection(LOUPE_BOTH, label, exact | visual, ingest_s, refresh_s, extra))
-            if distance == LOUPE_DEFAULT:
+            if (distance, agreeing) == LOUPE_DEFAULT:
                 detections.append(Detection("loupe exact", "sha256", exact, ingest_s, refresh_s, extra))
                 detections.append(Detection("loupe visual", label, visual, ingest_s, refresh_s, extra))
                 detections.append(Detection(LOUPE_CLUSTERS, label, grouped, ingest_s, refresh_s, extra))
@@ -269,7 +276,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             **({} if isinstance(cnn, Detection) else {"imagededup CNN": cnn}),
         },
         "loupe_ingest": ingest,
-        "loupe_default_distance": LOUPE_DEFAULT,
+        "loupe_default": {"phash_distance": LOUPE_DEFAULT[0], "agreeing_distance": LOUPE_DEFAULT[1]},
         "best_imagededup": f"{best['method']} {best['threshold']}",
         "loupe_vs_best_imagededup": {
             "f1_delta": round(loupe["f1"] - best["f1"], 4),

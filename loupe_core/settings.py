@@ -94,6 +94,12 @@ class Settings(BaseSettings):
         description="Metadata the incomplete-metadata report requires.",
     )
     duplicate_phash_distance: int = Field(default=8, ge=0, le=32)
+    duplicate_agreeing_distance: int = Field(
+        default=14,
+        ge=0,
+        le=32,
+        description="A pair also counts as visual when pHash AND dHash are both within this distance.",
+    )
     duplicate_near_cosine: float = Field(default=0.9, gt=0, le=1)
     show_expired_to_viewers: bool = False
     expiring_days: int = Field(default=30, ge=0, le=3650)

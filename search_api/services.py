@@ -86,7 +86,11 @@ class Services:
             duplicates=DuplicateFinder(
                 store,
                 librarian_db,
-                DuplicateThresholds(settings.duplicate_phash_distance, settings.duplicate_near_cosine),
+                DuplicateThresholds(
+                    settings.duplicate_phash_distance,
+                    settings.duplicate_near_cosine,
+                    agreeing_distance=settings.duplicate_agreeing_distance,
+                ),
             ),
         )
 

@@ -1,7 +1,11 @@
 """Duplicate detection in three queues, computed incrementally and stored as pairs.
 
 - exact: same sha256;
-- visual: perceptual hashes within a Hamming distance (resized, recompressed copies);
+- visual: pHash within a Hamming distance (resized, recompressed copies), or pHash and dHash
+  both within a looser one (small crops, watermarks). Two independent 64-bit hashes agreeing
+  is far rarer by chance than one hash at the tight distance (for unrelated images each bit
+  differs with probability 1/2: P(d <= 8) ~ 3e-10, while P(d <= 14)^2 ~ 1e-11), so the
+  second rule adds recall without adding chance matches at library scale;
 - near: CLIP cosine above a threshold among pairs the first two did not catch (crops,
   edits, second takes), found with the backend's own filtered k-NN per asset.
 
@@ -35,6 +39,14 @@ class DuplicateThresholds:
     phash_distance: int = 8
     near_cosine: float = 0.90
     neighbours: int = 10
+    agreeing_distance: int = 14
+    """pHash and dHash both within this distance also make a visual pair."""
+
+    def visual(self, phash_distance: int, dhash_distance: int | None) -> bool:
+        if phash_distance <= self.phash_distance:
+            return True
+        agreeing = dhash_distance is not None and dhash_distance <= self.agreeing_distance
+        return agreeing and phash_distance <= self.agreeing_distance
 
 
 @dataclass(frozen=True)
@@ -44,7 +56,11 @@ class RefreshStats:
 
 
 def _fingerprint(asset: Asset) -> str:
-    return json.dumps([asset.sha256, asset.phash, asset.image_vector is not None])
+    return json.dumps([asset.sha256, asset.phash, asset.dhash, asset.image_vector is not None])
+
+
+def _hamming(a: str | None, b: str | None) -> int | None:
+    return None if not a or not b else (int(a, 16) ^ int(b, 16)).bit_count()
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -106,9 +122,12 @@ class DuplicateFinder:
                     found[_pair(asset.id, other)] = (DuplicateQueue.exact, 1.0)
             if not asset.phash:
                 continue
-            for other, distance in tree.within(int(asset.phash, 16), self.thresholds.phash_distance):
+            reach = max(self.thresholds.phash_distance, self.thresholds.agreeing_distance)
+            for other, distance in tree.within(int(asset.phash, 16), reach):
                 pair = _pair(asset.id, other)
-                if other != asset.id and pair not in found:
+                if other == asset.id or pair in found:
+                    continue
+                if self.thresholds.visual(distance, _hamming(asset.dhash, assets[other].dhash)):
                     found[pair] = (DuplicateQueue.visual, float(distance))
 
     def _near(

@@ -24,13 +24,13 @@ from tests.opensearch_node import opensearch_url  # noqa: F401  (session fixture
 PHOTOS = ["astronaut", "coffee", "chelsea", "rocket", "camera", "coins", "moon"]
 
 
-def _jpeg(image: Image.Image, quality: int = 90) -> bytes:
+def jpeg(image: Image.Image, quality: int = 90) -> bytes:
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, "JPEG", quality=quality)
     return buffer.getvalue()
 
 
-def _asset(asset_id: str, encoded: bytes, vector: np.ndarray, **metadata: object) -> Asset:
+def photo_asset(asset_id: str, encoded: bytes, vector: np.ndarray, **metadata: object) -> Asset:
     image = Image.open(io.BytesIO(encoded))
     return Asset(
         id=asset_id,
@@ -58,22 +58,22 @@ def planted_library() -> Planted:
     rng = np.random.default_rng(3)
     base = Image.fromarray(data.astronaut())
     centre = rng.normal(size=512)
-    original = _jpeg(base)
+    original = jpeg(base)
     w, h = base.size
     variants = {
         "astro-original": original,
         "astro-copy": original,
-        "astro-resized": _jpeg(base.resize((w // 2, h // 2))),
-        "astro-q30": _jpeg(base, quality=30),
-        "astro-crop": _jpeg(base.crop((w // 10, h // 10, w, h))),
+        "astro-resized": jpeg(base.resize((w // 2, h // 2))),
+        "astro-q30": jpeg(base, quality=30),
+        "astro-crop": jpeg(base.crop((w // 10, h // 10, w, h))),
     }
     assets = [
-        _asset(i, b, centre + 0.05 * rng.normal(size=512), title="Astronaut", tags=["space"],
+        photo_asset(i, b, centre + 0.05 * rng.normal(size=512), title="Astronaut", tags=["space"],
                status="approved" if i == "astro-resized" else "draft")
         for i, b in variants.items()
     ]  # fmt: skip
     for name in PHOTOS[1:]:
-        assets.append(_asset(f"photo-{name}", _jpeg(Image.fromarray(getattr(data, name)())), rng.normal(size=512)))
+        assets.append(photo_asset(f"photo-{name}", jpeg(Image.fromarray(getattr(data, name)())), rng.normal(size=512)))
     return Planted(
         assets=assets,
         exact={"astro-original", "astro-copy"},

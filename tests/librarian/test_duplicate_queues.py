@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from skimage import data
+
 from loupe_core.librarian.clusters import duplicate_clusters
+from loupe_core.librarian.db import open_librarian_db
 from loupe_core.librarian.duplicates import DuplicateFinder, DuplicateQueue, DuplicateThresholds, mark_not_duplicate
+from loupe_core.mapping import load_index_definition
 from loupe_core.principal import Principal, Role
+from loupe_core.settings import REPO_ROOT
 from loupe_core.store.base import AssetStore
+from loupe_core.store.embedded import EmbeddedStore
 from loupe_core.store.embedded.connection import ConnectionPool
-from tests.librarian.conftest import Planted
+from tests.librarian.conftest import PHOTOS, Planted, jpeg, photo_asset
 
 THRESHOLDS = DuplicateThresholds(phash_distance=8, near_cosine=0.9, neighbours=10)
 Loaded = tuple[AssetStore, ConnectionPool]
@@ -67,3 +77,32 @@ def test_clusters_hide_assets_the_caller_cannot_see(loaded: Loaded) -> None:
     DuplicateFinder(store, db, THRESHOLDS).refresh()
     outsider = Principal(user_id="nobody", role=Role.viewer, groups=frozenset({"elsewhere"}))
     assert all(duplicate_clusters(store, db, q, outsider) == [] for q in DuplicateQueue)
+
+
+def test_a_small_crop_is_visual_when_both_hashes_agree_and_only_then(tmp_path: Path) -> None:
+    """Astronaut minus 5% on every edge: pHash 14 and dHash 13 away from the original, so the
+    tight pHash rule alone misses it and the two-hash agreement rule catches it."""
+    rng = np.random.default_rng(5)
+    base = Image.fromarray(data.astronaut())
+    w, h = base.size
+    crop = base.crop((w // 20, h // 20, w - w // 20, h - h // 20))
+    assets = [
+        photo_asset("original", jpeg(base), rng.normal(size=512)),
+        photo_asset("crop", jpeg(crop), rng.normal(size=512)),  # unrelated vectors: never "near"
+        *(
+            photo_asset(f"photo-{name}", jpeg(Image.fromarray(getattr(data, name)())), rng.normal(size=512))
+            for name in PHOTOS[1:]
+        ),
+    ]
+    store = EmbeddedStore(tmp_path / "store.sqlite3", load_index_definition(REPO_ROOT / "mappings", "assets"))
+    try:
+        store.upsert(assets)
+        found = {}
+        for agreeing in (14, 0):
+            db = open_librarian_db(tmp_path / f"librarian-{agreeing}.sqlite3")
+            DuplicateFinder(store, db, DuplicateThresholds(phash_distance=8, agreeing_distance=agreeing)).refresh()
+            found[agreeing] = members(store, db, DuplicateQueue.visual)
+            db.close()
+        assert found == {14: [{"original", "crop"}], 0: []}
+    finally:
+        store.close()
