@@ -9,7 +9,7 @@ as negatives) is written once; then every method runs on that same folder:
 - Loupe: `run_index` (its ingest path, no models, so no vectors) writes sha256, pHash and dHash
   into a fresh embedded store; `DuplicateFinder.refresh` then fills the exact and visual queues
   (sha256 groups; pHash within its distance, or pHash and dHash both within the agreeing
-  distance, found through a pHash BK-tree), read back as
+  distance, compared with every stored hash at once), read back as
   `duplicate_clusters` returns them to a librarian. Both are Loupe's own code, unchanged.
   Scored on the pairs the queues hold, like every peer, plus one row for the clusters a
   librarian is shown (every two members of one cluster count as a found pair). The

@@ -21,7 +21,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from loupe_core.librarian.bktree import BKTree
+from loupe_core.librarian.hash_index import HashIndex
 from loupe_core.query import Filters, Query, SearchMode, VectorField
 from loupe_core.schema import Asset
 from loupe_core.store.base import AssetStore
@@ -40,13 +40,7 @@ class DuplicateThresholds:
     near_cosine: float = 0.90
     neighbours: int = 10
     agreeing_distance: int = 14
-    """pHash and dHash both within this distance also make a visual pair."""
-
-    def visual(self, phash_distance: int, dhash_distance: int | None) -> bool:
-        if phash_distance <= self.phash_distance:
-            return True
-        agreeing = dhash_distance is not None and dhash_distance <= self.agreeing_distance
-        return agreeing and phash_distance <= self.agreeing_distance
+    """pHash and dHash both within this distance also make a visual pair (0: off)."""
 
 
 @dataclass(frozen=True)
@@ -57,10 +51,6 @@ class RefreshStats:
 
 def _fingerprint(asset: Asset) -> str:
     return json.dumps([asset.sha256, asset.phash, asset.dhash, asset.image_vector is not None])
-
-
-def _hamming(a: str | None, b: str | None) -> int | None:
-    return None if not a or not b else (int(a, 16) ^ int(b, 16)).bit_count()
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -110,24 +100,20 @@ class DuplicateFinder:
         self, assets: dict[str, Asset], fresh: list[Asset], found: dict[tuple[str, str], tuple[DuplicateQueue, float]]
     ) -> None:
         by_sha: dict[str, list[str]] = {}
-        tree = BKTree()
         for asset in assets.values():
             if asset.sha256:
                 by_sha.setdefault(asset.sha256, []).append(asset.id)
-            if asset.phash:
-                tree.add(int(asset.phash, 16), asset.id)
+        hashes = HashIndex((a.id, a.phash, a.dhash) for a in assets.values() if a.phash)
         for asset in fresh:
             for other in by_sha.get(asset.sha256 or "", []):
                 if other != asset.id:
                     found[_pair(asset.id, other)] = (DuplicateQueue.exact, 1.0)
             if not asset.phash:
                 continue
-            reach = max(self.thresholds.phash_distance, self.thresholds.agreeing_distance)
-            for other, distance in tree.within(int(asset.phash, 16), reach):
+            limits = (self.thresholds.phash_distance, self.thresholds.agreeing_distance)
+            for other, distance in hashes.matches(asset.phash, asset.dhash, *limits):
                 pair = _pair(asset.id, other)
-                if other == asset.id or pair in found:
-                    continue
-                if self.thresholds.visual(distance, _hamming(asset.dhash, assets[other].dhash)):
+                if other != asset.id and pair not in found:
                     found[pair] = (DuplicateQueue.visual, float(distance))
 
     def _near(
