@@ -15,6 +15,7 @@ from loupe_core.mapping import IndexDefinition
 from loupe_core.schema import Asset
 
 TAXONOMY_TREE = "taxonomy.tree"
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 
 def _is_list_field(name: str) -> bool:
@@ -73,8 +74,7 @@ class EmbeddedLayout:
             "CREATE INDEX IF NOT EXISTS asset_terms_value ON asset_terms(field, value, asset_rowid)",
             "CREATE INDEX IF NOT EXISTS asset_terms_asset ON asset_terms(asset_rowid)",
             "CREATE TABLE IF NOT EXISTS tombstones (seq INTEGER PRIMARY KEY, asset_rowid INTEGER NOT NULL)",
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS assets_fts USING fts5({fts_columns}, "
-            "tokenize = 'porter unicode61 remove_diacritics 2')",
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS assets_fts USING fts5({fts_columns}, tokenize = '{FTS_TOKENIZER}')",
             "CREATE VIRTUAL TABLE IF NOT EXISTS assets_fts_vocab USING fts5vocab(assets_fts, 'row')",
         ]
 

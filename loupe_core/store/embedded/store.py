@@ -28,17 +28,15 @@ from loupe_core.store.embedded.columns import ColumnIndex, Mask, query_mask
 from loupe_core.store.embedded.connection import ConnectionPool
 from loupe_core.store.embedded.filters import compile_filters, visibility_clause
 from loupe_core.store.embedded.fulltext import (
-    HIGHLIGHT_CLOSE,
-    HIGHLIGHT_OPEN,
     TypoVocabulary,
     match_expression,
-    render_highlight,
 )
+from loupe_core.store.embedded.highlights import PageHighlighter
 from loupe_core.store.embedded.keyword import RankedMatches, allowed_matches
 from loupe_core.store.embedded.layout import TAXONOMY_TREE, EmbeddedLayout
 from loupe_core.store.embedded.migrate import migrate
 from loupe_core.store.embedded.vectors import VectorCache, normalize
-from loupe_core.store.embedded.writer import TAG_SEPARATOR, delete_asset, load_doc, write_asset
+from loupe_core.store.embedded.writer import delete_asset, fts_values, load_doc, write_asset
 from loupe_core.store.fusion import reciprocal_rank_fusion
 
 FACET_LIMIT = 50
@@ -61,6 +59,7 @@ class EmbeddedStore:
         self._columns = ColumnIndex()
         self._matches = RankedMatches(self.layout.fts_weights)
         self._vocabulary = TypoVocabulary()
+        self._highlighter = PageHighlighter(self.layout.fts_fields, definition.highlight_fields)
         self._synced_seq = -1
         with self._pool.write() as conn:
             for statement in self.layout.ddl():
@@ -257,37 +256,22 @@ class EmbeddedStore:
             return []
         conn = self._pool.get()
         rowids = json.dumps([rowid for rowid, _ in ranked])
-        docs = dict(
-            conn.execute("SELECT rowid, doc FROM assets WHERE rowid IN (SELECT value FROM json_each(?))", [rowids])
+        docs = {
+            int(rowid): load_doc(doc)
+            for rowid, doc in conn.execute(
+                "SELECT rowid, doc FROM assets WHERE rowid IN (SELECT value FROM json_each(?))", [rowids]
+            )
+        }
+        highlights = (
+            self._highlighter.highlights({r: fts_values(self.layout, a) for r, a in docs.items()}, expression)
+            if expression
+            else {}
         )
-        highlights = self._highlights(rowids, expression) if expression else {}
         return [
-            SearchHit(asset=load_doc(docs[rowid]), score=score, highlights=highlights.get(rowid, {}))
+            SearchHit(asset=docs[rowid], score=score, highlights=highlights.get(rowid, {}))
             for rowid, score in ranked
             if rowid in docs
         ]
-
-    def _highlights(self, rowids_json: str, expression: str) -> dict[int, dict[str, list[str]]]:
-        fields = self.layout.fts_fields
-        wanted = [f for f in self.layout.definition.highlight_fields if f in fields]
-        columns = ", ".join(
-            f"highlight(assets_fts, {fields.index(f)}, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}')" for f in wanted
-        )
-        result: dict[int, dict[str, list[str]]] = {}
-        for row in self._pool.get().execute(
-            # `+rowid`: a plain rowid constraint makes FTS5 re-run the MATCH once per listed row.
-            f"SELECT rowid, {columns} FROM assets_fts WHERE assets_fts MATCH ? "
-            "AND +rowid IN (SELECT value FROM json_each(?))",
-            [expression, rowids_json],
-        ):
-            found: dict[str, list[str]] = {}
-            for field, marked in zip(wanted, row[1:], strict=True):
-                pieces = marked.split(TAG_SEPARATOR) if field == "tags" else [marked]
-                rendered = [h for h in (render_highlight(p) for p in pieces) if h]
-                if rendered:
-                    found[field] = rendered
-            result[int(row[0])] = found
-        return result
 
     def _facets(self, query: Query, matched: Mask, today: date) -> dict[FacetName, list[FacetBucket]]:
         facets: dict[FacetName, list[FacetBucket]] = {}
