@@ -36,9 +36,12 @@ def backend_settings(backend: str, tmp: Path, request: pytest.FixtureRequest) ->
     raise ValueError(backend)
 
 
-def open_backend(backend: str, tmp: Path, request: pytest.FixtureRequest) -> AssetStore:
+def open_backend(
+    backend: str, tmp: Path, request: pytest.FixtureRequest, settings: Settings | None = None
+) -> AssetStore:
+    """`settings`: from `backend_settings`, when an app is built over the same store (same prefix)."""
     definition = load_index_definition(REPO_ROOT / "mappings", "assets")
-    settings = backend_settings(backend, tmp, request)
+    settings = settings or backend_settings(backend, tmp, request)
     if backend == "embedded":
         return EmbeddedStore(tmp / "contract.sqlite3", definition)
     return OpenSearchStore.from_settings(settings, definition)

@@ -12,10 +12,9 @@ from PIL import Image
 from loupe_core.encoders.registry import Encoders
 from loupe_core.principal import Role
 from loupe_core.schema import Asset
-from loupe_core.settings import Settings
 from search_api.app import create_app
 from tests.accounts_fixture import seed_role_users
-from tests.backends import BACKENDS, close_backend, open_backend
+from tests.backends import BACKENDS, backend_settings, close_backend, open_backend
 from tests.contract.library import build_library
 from tests.opensearch_node import opensearch_url  # noqa: F401  (session fixture)
 
@@ -42,8 +41,8 @@ def matrix(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, encoders: Encoders
 ) -> Iterator[tuple[TestClient, dict[Role, str], list[Asset]]]:
     tmp = tmp_path_factory.mktemp(f"perm-{request.param}")
-    store = open_backend(request.param, tmp, request)
-    settings = Settings(data_dir=tmp)
+    settings = backend_settings(request.param, tmp, request)  # the app's search log lives in the same backend
+    store = open_backend(request.param, tmp, request, settings)
     assets = permission_library(tmp / "originals", settings.thumbnails_dir)
     assert not store.upsert(assets).failures
     store.refresh()

@@ -119,3 +119,28 @@ def test_unauthenticated_and_bad_keys_get_401(matrix: Matrix) -> None:
     for headers in ({}, bearer("lpk_nope_nope"), bearer(keys[Role.viewer] + "x"), {"X-API-Key": "garbage"}):
         response = client.get("/api/search", headers=headers)
         assert response.status_code == 401 and response.json()["error"] == "not_authenticated"
+
+
+def test_analyst_reports_come_from_the_backends_own_log_and_hide_invisible_assets(matrix: Matrix) -> None:
+    client, keys, assets = matrix
+    services = client.app.state.services  # type: ignore[attr-defined]
+    log_kind = {"embedded": "EmbeddedSearchLog", "opensearch": "OpenSearchSearchLog"}[services.settings.backend]
+    assert type(services.search_log).__name__ == log_kind
+    admin, analyst = bearer(keys[Role.admin]), bearer(keys[Role.analyst])
+    for _ in range(2):
+        client.get("/api/search", params={"q": "qqxzvvk", "mode": "keyword"}, headers=analyst)
+    browse = client.get("/api/search", params={"size": 100}, headers=admin).json()
+    shown = sorted(visible_ids(Role.analyst, assets))[0]
+    hidden = sorted({a.id for a in assets} - visible_ids(Role.analyst, assets))[0]
+    for asset_id in (shown, hidden):
+        click = {"query_id": browse["query_id"], "asset_id": asset_id, "position": 1}
+        assert client.post("/api/events/click", json=click, headers=admin).status_code == 202
+    services.recorder.flush()
+
+    zero = client.get("/api/analytics/zero-results", headers=analyst).json()
+    assert {q["query"]: q["searches"] for q in zero["queries"]}["qqxzvvk"] == 2
+    assert {p["asset_id"] for p in client.get("/api/analytics/popular-assets", headers=analyst).json()} == {shown}
+    assert {p["asset_id"] for p in client.get("/api/analytics/popular-assets", headers=admin).json()} == {
+        shown,
+        hidden,
+    }
