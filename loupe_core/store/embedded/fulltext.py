@@ -68,14 +68,21 @@ def typo_variants(token: str, vocabulary: TypoVocabulary) -> list[str]:
     return variants[:MAX_VARIANTS]
 
 
-def match_expression(text: str, vocabulary: TypoVocabulary) -> str | None:
-    """OR of per-token groups; each group = exact (stemmed) | prefix | typo variants."""
-    groups: list[str] = []
+def match_phrases(text: str, vocabulary: TypoVocabulary) -> list[str]:
+    """The FTS5 phrases a text matches with, in order: per token exact (stemmed), prefix, typo variants.
+
+    The MATCH expression is their plain OR (`match_expression`): FTS5's bm25 of an OR of
+    phrases is the sum of each phrase's own bm25, which is what lets keyword.py rank per phrase.
+    """
+    phrases: list[str] = []
     for token in dict.fromkeys(tokenize(text)):
-        alternatives = [_quoted(token), _quoted(token) + " *"]
-        alternatives.extend(_quoted(v) for v in typo_variants(token, vocabulary))
-        groups.append("(" + " OR ".join(alternatives) + ")")
-    return " OR ".join(groups) if groups else None
+        phrases.extend([_quoted(token), _quoted(token) + " *"])
+        phrases.extend(_quoted(v) for v in typo_variants(token, vocabulary))
+    return phrases
+
+
+def match_expression(phrases: list[str]) -> str | None:
+    return " OR ".join(phrases) if phrases else None
 
 
 def render_highlight(marked: str | None) -> str | None:

@@ -30,6 +30,7 @@ from loupe_core.store.embedded.filters import compile_filters, visibility_clause
 from loupe_core.store.embedded.fulltext import (
     TypoVocabulary,
     match_expression,
+    match_phrases,
 )
 from loupe_core.store.embedded.highlights import PageHighlighter
 from loupe_core.store.embedded.keyword import RankedMatches, allowed_matches
@@ -149,13 +150,14 @@ class EmbeddedStore:
         today = query.today or date.today()
         visibility = query.principal.visibility() if query.principal else None
         mask = query_mask(self._pool.get(), self._columns, query.filters, visibility, today, query.expiring_days)
-        expression = match_expression(query.keyword_text, self._vocabulary) if query.uses_keyword else None
+        phrases = match_phrases(query.keyword_text, self._vocabulary) if query.uses_keyword else []
+        expression = match_expression(phrases)
 
         keyword_matches: int | None = None
         if query.uses_vectors:
-            ranked, total, matched, keyword_matches = self._fused(query, mask, expression)
-        elif expression is not None:
-            ranked, total, matched = self._keyword(query, mask, expression)
+            ranked, total, matched, keyword_matches = self._fused(query, mask, phrases)
+        elif phrases:
+            ranked, total, matched = self._keyword(query, mask, phrases)
             keyword_matches = total
         else:
             where, params = compile_filters(query.filters, visibility, today, query.expiring_days)
@@ -173,8 +175,8 @@ class EmbeddedStore:
             keyword_matches=keyword_matches,
         )
 
-    def _keyword(self, query: Query, mask: Mask, expression: str) -> tuple[list[tuple[int, float]], int, Mask]:
-        rowids, scores = self._ranked_matches(expression, mask)
+    def _keyword(self, query: Query, mask: Mask, phrases: list[str]) -> tuple[list[tuple[int, float]], int, Mask]:
+        rowids, scores = self._ranked_matches(phrases, mask)
         matched = np.zeros(len(mask), dtype=bool)
         matched[rowids] = True
         end = query.offset + query.size
@@ -195,9 +197,9 @@ class EmbeddedStore:
             ranked = [(int(r[0]), 0.0) for r in rows]
         return ranked, len(rowids), matched
 
-    def _ranked_matches(self, expression: str, mask: Mask) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    def _ranked_matches(self, phrases: list[str], mask: Mask) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Keyword matches the mask allows, best first, with FTS5 bm25 scores (lower is better)."""
-        rowids, scores = self._matches.get(self._pool.get(), expression, self._synced_seq)
+        rowids, scores = self._matches.get(self._pool.get(), phrases, self._synced_seq)
         return allowed_matches(rowids, scores, mask)
 
     def _browse(self, query: Query, where: str, params: list[Any]) -> tuple[list[tuple[int, float]], int]:
@@ -211,7 +213,7 @@ class EmbeddedStore:
         return [(int(r[0]), 1.0) for r in rows], total
 
     def _fused(
-        self, query: Query, mask: Mask, expression: str | None
+        self, query: Query, mask: Mask, phrases: list[str]
     ) -> tuple[list[tuple[int, float]], int, Mask, int | None]:
         """Semantic and hybrid: one ranked list per vector (and keyword), fused by RRF."""
         conn = self._pool.get()
@@ -222,8 +224,8 @@ class EmbeddedStore:
             neighbours = column.top_k(normalize(vector), window, mask)
             lists.append([rowid for rowid, _ in neighbours])
         keyword_matches: int | None = None
-        if expression is not None and query.mode is SearchMode.hybrid:
-            rowids, _ = self._ranked_matches(expression, mask)
+        if phrases and query.mode is SearchMode.hybrid:
+            rowids, _ = self._ranked_matches(phrases, mask)
             lists.append(rowids[:window].tolist())
             keyword_matches = len(lists[-1])
         all_rowids = sorted({rowid for ranked in lists for rowid in ranked})
