@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from threading import Lock
 
 from loupe_core.encoders.registry import Encoders
@@ -66,6 +67,7 @@ class SearchService:
         self.synonyms = synonyms
         self.hide_expired_from_viewers = hide_expired_from_viewers
         self._cache = QueryVectorCache()
+        self._helper = ThreadPoolExecutor(max_workers=2, thread_name_prefix="loupe-query-encoder")
 
     def _prepare(self, query: Query) -> Query:
         """Rules every search obeys: expired licences hidden from non-librarians, synonyms added."""
@@ -80,17 +82,25 @@ class SearchService:
         return query.model_copy(update=update) if update else query
 
     def text_vectors(self, text: str) -> tuple[dict[VectorField, list[float]], list[str]]:
-        """CLIP text -> image space and MiniLM -> metadata space; notes say what was missing."""
+        """CLIP text -> image space and MiniLM -> metadata space; notes say what was missing.
+
+        MiniLM runs on a helper thread while CLIP runs on the caller's: torch releases the GIL,
+        so the query waits for the slower tower rather than for both one after the other.
+        """
         vectors: dict[VectorField, list[float]] = {}
         notes: list[str] = []
-        clip = self.encoders.clip()
+        clip, encoder = self.encoders.clip(), self.encoders.text()
+        metadata = (
+            self._helper.submit(self._cached, "text", text, lambda: encoder.encode_texts([text])[0].tolist())
+            if encoder is not None
+            else None
+        )
         if clip is not None:
             vectors[VectorField.image] = self._cached("clip", text, lambda: clip.encode_texts([text])[0].tolist())
         else:
             notes.append(f"image-text search unavailable: {self.encoders.problems.get('clip', 'no CLIP model')}")
-        encoder = self.encoders.text()
-        if encoder is not None:
-            vectors[VectorField.text] = self._cached("text", text, lambda: encoder.encode_texts([text])[0].tolist())
+        if metadata is not None:
+            vectors[VectorField.text] = metadata.result()
         else:
             notes.append(f"text-embedding search unavailable: {self.encoders.problems.get('text', 'no text model')}")
         return vectors, notes
