@@ -8,14 +8,12 @@ from tombstones, so a server sees what a separate indexer process wrote.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from threadpoolctl import ThreadpoolController
+from threadpoolctl import threadpool_limits
 
 FloatMatrix = npt.NDArray[np.float32]
 Mask = npt.NDArray[np.bool_]
@@ -35,18 +33,17 @@ def normalize(vector: npt.ArrayLike) -> npt.NDArray[np.float32]:
 
 
 @lru_cache(maxsize=1)
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController().select(user_api="blas")
+def use_one_blas_thread() -> None:
+    """One BLAS thread for the whole process, set once when a store opens.
 
-
-@contextmanager
-def single_threaded_blas() -> Iterator[None]:
-    """One BLAS thread per query: a matrix-vector product is memory-bound, so a second thread
-    gains little alone, and under concurrent queries (the API's thread pool) OpenBLAS's spinning
-    threads fight each other: measured on 2 cores under load, 2,000 x 512 took 14 ms with two
-    threads and 0.15 ms with one."""
-    with _blas().limit(limits=1):
-        yield
+    A matrix-vector product is memory-bound, so a second BLAS thread gains little alone, and
+    under concurrent queries (the API's thread pool) OpenBLAS's spinning threads fight each
+    other: measured on 2 cores under load, 2,000 x 512 took 14 ms with two threads and 0.15 ms
+    with one. The cores are used instead by running a query's vector lists side by side
+    (`EmbeddedStore._fused`). Set once rather than around each product: limits entered and
+    left by concurrent threads restore each other's values in the wrong order.
+    """
+    threadpool_limits(limits=1, user_api="blas")
 
 
 @dataclass
@@ -92,14 +89,13 @@ class VectorColumn:
         count = int(np.count_nonzero(usable))
         if count == 0:
             return []
-        with single_threaded_blas():
-            if count < GATHER_BELOW * size:
-                rows = np.flatnonzero(usable)
-                scores = self.matrix[rows] @ query
-            else:
-                scores = self.matrix[:size] @ query
-                scores[~usable] = -np.inf
-                rows = np.arange(size)
+        if count < GATHER_BELOW * size:
+            rows = np.flatnonzero(usable)
+            scores = self.matrix[rows] @ query
+        else:
+            scores = self.matrix[:size] @ query
+            scores[~usable] = -np.inf
+            rows = np.arange(size)
         k = min(k, count)
         if k < len(rows):
             picked = np.argpartition(-scores, k - 1)[:k]
@@ -112,6 +108,7 @@ class VectorCache:
     """All vector columns of one store, kept in step with the database by write sequence."""
 
     def __init__(self, dimensions: dict[str, int]) -> None:
+        use_one_blas_thread()
         self.columns = {name: VectorColumn(dim) for name, dim in dimensions.items()}
         self.seq = 0
         self.tombstone_seq = 0
