@@ -14,6 +14,7 @@ from threading import Lock
 from loupe_core.encoders.registry import Encoders
 from loupe_core.errors import EncoderUnavailable
 from loupe_core.images import open_image
+from loupe_core.principal import Principal
 from loupe_core.query import Query, SearchMode, SearchResult, VectorField
 from loupe_core.schema import LicenseState
 from loupe_core.store.base import AssetStore
@@ -141,6 +142,21 @@ class SearchService:
             result.rescued = True
             result.notes.append(f"No keyword matches for “{query.text}”; showing results by meaning instead.")
         return result
+
+    def suggest(self, prefix: str, principal: Principal | None, size: int) -> list[tuple[str, str]]:
+        """(id, title) of visible assets whose words start like the prefix, best first, titles unique.
+
+        A keyword search under the caller's own permissions and licence rules (so a suggestion
+        never names an asset the caller cannot open), without the search log and without the
+        by-meaning rescue: a half-typed word is not a query.
+        """
+        keyword = Query(text=prefix, mode=SearchMode.keyword, size=4 * size, facets=(), principal=principal)
+        query = self._prepare(keyword)
+        titles: dict[str, tuple[str, str]] = {}
+        for hit in self.store.search(query).hits:
+            title = hit.asset.title or hit.asset.id
+            titles.setdefault(title.casefold(), (hit.asset.id, title))
+        return list(titles.values())[:size]
 
     def similar(self, asset_id: str, query: Query) -> SearchResult:
         """ "More like this": the asset's own vectors (404 if the caller cannot see it)."""

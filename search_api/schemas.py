@@ -55,6 +55,13 @@ class Bucket(BaseModel):
     count: int
 
 
+class Suggestion(BaseModel):
+    """A title completing what the user typed, of an asset the caller may open."""
+
+    id: str
+    title: str
+
+
 class SearchResponse(BaseModel):
     total: int
     page: int

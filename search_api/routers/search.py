@@ -1,16 +1,16 @@
-"""Search endpoints: text/facets/semantic/hybrid, and search by an uploaded image."""
+"""Search endpoints: text/facets/semantic/hybrid, title suggestions, and search by an uploaded image."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from search_api.deps import CurrentPrincipal, ServicesDep
 from search_api.params import SearchQueryDep
-from search_api.schemas import SearchResponse, search_response
+from search_api.schemas import SearchResponse, Suggestion, search_response
 from search_api.search_logging import record_search
 from search_api.uploads import read_image_upload
 
@@ -24,6 +24,16 @@ def search(
     result = services.search.search(query)
     query_id = record_search(request, services, principal, query, result)
     return search_response(result, query.page, query.size, date.today(), query_id)
+
+
+@router.get("/suggest", response_model=list[Suggestion], summary="Titles completing what was typed")
+def suggest(
+    services: ServicesDep,
+    principal: CurrentPrincipal,
+    q: Annotated[str, Query(min_length=1, max_length=100)],
+    size: Annotated[int, Query(ge=1, le=20)] = 8,
+) -> list[Suggestion]:
+    return [Suggestion(id=i, title=t) for i, t in services.search.suggest(q, principal, size)]
 
 
 @router.post("/image", response_model=SearchResponse, summary="Find assets that look like an uploaded image")

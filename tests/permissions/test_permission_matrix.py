@@ -100,6 +100,24 @@ def test_more_like_this_and_search_by_image(matrix: Matrix, role: Role) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_title_suggestions_name_only_assets_the_caller_may_open(matrix: Matrix, role: Role) -> None:
+    client, keys, assets = matrix
+    searchable = searchable_ids(role, assets)
+    shown_titles = {(a.title or a.id).casefold() for a in assets if a.id in searchable}
+    for asset in assets:
+        word = (asset.title or asset.id).split()[0]
+        response = client.get("/api/search/suggest", params={"q": word, "size": 20}, headers=bearer(keys[role]))
+        assert response.status_code == 200
+        suggested = response.json()
+        assert {s["id"] for s in suggested} <= searchable, word
+        titles = {s["title"].casefold() for s in suggested}
+        if asset.id in searchable:
+            assert (asset.title or asset.id).casefold() in titles, word
+        elif (asset.title or asset.id).casefold() not in shown_titles:
+            assert (asset.title or asset.id).casefold() not in titles, word
+
+
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("suffix", ["", "/thumbnail", "/file"])
 def test_point_reads_are_404_when_invisible(matrix: Matrix, role: Role, suffix: str) -> None:
     client, keys, assets = matrix
