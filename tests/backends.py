@@ -41,10 +41,9 @@ def open_backend(
 ) -> AssetStore:
     """`settings`: from `backend_settings`, when an app is built over the same store (same prefix)."""
     definition = load_index_definition(REPO_ROOT / "mappings", "assets")
-    settings = settings or backend_settings(backend, tmp, request)
     if backend == "embedded":
         return EmbeddedStore(tmp / "contract.sqlite3", definition)
-    return OpenSearchStore.from_settings(settings, definition)
+    return OpenSearchStore.from_settings(settings or backend_settings(backend, tmp, request), definition)
 
 
 def close_backend(store: AssetStore) -> None:

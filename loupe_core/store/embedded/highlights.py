@@ -26,6 +26,13 @@ class PageHighlighter:
         self._fields = list(fields)
         self._wanted = [f for f in wanted if f in self._fields]
         self._local = threading.local()
+        marks = ", ".join(
+            f"highlight(page, {self._fields.index(f)}, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}')" for f in self._wanted
+        )
+        self._insert = (
+            f"INSERT INTO page(rowid, {', '.join(self._fields)}) VALUES (?, {', '.join('?' for _ in self._fields)})"
+        )
+        self._select = f"SELECT rowid, {marks} FROM page WHERE page MATCH ?"
 
     def _scratch(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -41,17 +48,10 @@ class PageHighlighter:
         if not self._wanted or not rows:
             return {}
         conn = self._scratch()
-        names = ", ".join(self._fields)
-        marks = ", ".join(
-            f"highlight(page, {self._fields.index(f)}, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}')" for f in self._wanted
-        )
         conn.execute("BEGIN")
         try:
-            conn.executemany(
-                f"INSERT INTO page(rowid, {names}) VALUES (?, {', '.join('?' for _ in self._fields)})",
-                [(rowid, *values) for rowid, values in rows.items()],
-            )
-            marked = conn.execute(f"SELECT rowid, {marks} FROM page WHERE page MATCH ?", [expression]).fetchall()
+            conn.executemany(self._insert, [(rowid, *values) for rowid, values in rows.items()])
+            marked = conn.execute(self._select, [expression]).fetchall()
         finally:
             conn.execute("ROLLBACK")  # the scratch table is empty again for the next page
         result: Highlights = {}
