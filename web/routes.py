@@ -13,14 +13,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from loupe_core.accounts.permissions import Permission, may
 from search_api.deps import CurrentPrincipal, ServicesDep
+from search_api.image_search import search_uploaded_image
 from search_api.params import SearchQueryDep
 from search_api.schemas import search_response
 from search_api.search_logging import record_search
-from search_api.uploads import read_image_upload
 from web.chips import active_chips, clear_filters_url
 from web.errors import PageRoute
 from web.facets import facet_groups
@@ -67,9 +66,7 @@ async def image_search(
     file: Annotated[UploadFile, File()],
 ) -> HTMLResponse:
     """The no-JS upload form posts here; with JS the same form is posted by htmx (pick, drop or paste)."""
-    data = await read_image_upload(file, services.settings.max_upload_bytes)
-    found = await run_in_threadpool(services.search.by_image, data, query)
-    query_id = record_search(request, services, principal, query, found, mode="image")
+    found, query_id = await search_uploaded_image(request, services, principal, query, file)
     context = {
         "page_title": "Search by image – Loupe",
         "form": SearchForm(live=True),

@@ -6,13 +6,12 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
-from starlette.concurrency import run_in_threadpool
 
 from search_api.deps import CurrentPrincipal, ServicesDep
+from search_api.image_search import search_uploaded_image
 from search_api.params import SearchQueryDep
 from search_api.schemas import SearchResponse, Suggestion, search_response
 from search_api.search_logging import record_search
-from search_api.uploads import read_image_upload
 
 router = APIRouter(prefix="/api/search", tags=["search"])
 
@@ -44,7 +43,5 @@ async def search_by_image(
     principal: CurrentPrincipal,
     file: Annotated[UploadFile, File()],
 ) -> SearchResponse:
-    data = await read_image_upload(file, services.settings.max_upload_bytes)
-    result = await run_in_threadpool(services.search.by_image, data, query)
-    query_id = record_search(request, services, principal, query, result, mode="image")
+    result, query_id = await search_uploaded_image(request, services, principal, query, file)
     return search_response(result, query.page, query.size, date.today(), query_id)
