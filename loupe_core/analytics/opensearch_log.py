@@ -33,8 +33,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from opensearchpy.helpers import streaming_bulk
-
 from loupe_core.analytics.events import ClickEvent, Event, SearchEvent
 from loupe_core.analytics.reports import (
     DayCount,
@@ -47,15 +45,10 @@ from loupe_core.analytics.reports import (
 from loupe_core.analytics.ubi_documents import CONTEXT_FIELDS, click_document, query_document
 from loupe_core.mapping import load_index_definition
 from loupe_core.settings import Settings
-from loupe_core.store.opensearch.client import MAX_RETRIES, Cluster
+from loupe_core.store.opensearch.bulk import bulk_failure_reason, bulk_results
+from loupe_core.store.opensearch.client import Cluster
 from loupe_core.store.opensearch.filters import Clause
 from loupe_core.store.opensearch.lifecycle import IndexLifecycle
-from loupe_core.store.opensearch.store import (
-    BULK_BACKOFF_S,
-    BULK_CHUNK,
-    BULK_TIMEOUT_FACTOR,
-    bulk_failure_reason,
-)
 
 EXACT_BELOW = 40_000
 """`cardinality` precision threshold: the most OpenSearch allows."""
@@ -124,17 +117,7 @@ class OpenSearchSearchLog:
         ]
         rejected: list[str] = []
         with self._cluster.unavailable_as_domain_error("write the search log"):
-            for ok, item in streaming_bulk(
-                self._cluster.client,
-                actions,
-                index=self.lifecycle.alias,
-                chunk_size=BULK_CHUNK,
-                max_retries=MAX_RETRIES,
-                initial_backoff=BULK_BACKOFF_S,
-                raise_on_error=False,
-                request_timeout=self._cluster.timeout_s * BULK_TIMEOUT_FACTOR,
-            ):
-                (result,) = item.values()
+            for ok, result in bulk_results(self._cluster, actions, index=self.lifecycle.alias):
                 if not ok and result.get("status") != 409:  # 409: the search is already logged
                     rejected.append(f"{result.get('_id')}: {bulk_failure_reason(result)}")
         if rejected:

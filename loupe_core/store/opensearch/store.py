@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from opensearchpy.helpers import scan, streaming_bulk
+from opensearchpy.helpers import scan
 
 from loupe_core.errors import AssetNotFound, BackendUnavailable
 from loupe_core.mapping import IndexDefinition, load_index_definition
@@ -25,7 +25,8 @@ from loupe_core.schema import Asset
 from loupe_core.settings import Settings
 from loupe_core.store.base import WriteFailure, WriteReport
 from loupe_core.store.fusion import reciprocal_rank_fusion
-from loupe_core.store.opensearch.client import MAX_RETRIES, RETRY_STATUSES, Cluster
+from loupe_core.store.opensearch.bulk import bulk_failure_reason, bulk_results
+from loupe_core.store.opensearch.client import RETRY_STATUSES, Cluster
 from loupe_core.store.opensearch.compiler import fused_page_request, list_requests, ranked_request
 from loupe_core.store.opensearch.documents import asset_source
 from loupe_core.store.opensearch.filters import Clause, compile_filters, is_visible, visibility_clause
@@ -34,22 +35,9 @@ from loupe_core.store.opensearch.lifecycle import IndexLifecycle
 from loupe_core.store.opensearch.results import facet_buckets, search_hit
 from loupe_core.store.opensearch.search_schema import SearchSchema
 
-BULK_CHUNK = 200
-BULK_BACKOFF_S = 1
-BULK_TIMEOUT_FACTOR = 6
 SCAN_PAGE = 1000
 
 Facets = dict[FacetName, list[FacetBucket]]
-
-
-def bulk_failure_reason(result: dict[str, Any]) -> str:
-    error = result.get("error")
-    if isinstance(error, dict):
-        reason = str(error.get("reason", ""))
-        if error.get("type") == "cluster_block_exception" and "index write (api)" in reason:
-            return f"the index is being rebuilt (loupe reindex) and takes no writes until that ends: {reason}"
-        return f"{error.get('type', 'error')}: {reason}"
-    return f"status {result.get('status')}: {error}"
 
 
 class OpenSearchStore:
@@ -98,17 +86,7 @@ class OpenSearchStore:
                     continue
                 yield {"_op_type": "index", "_index": self.alias, "_id": asset.id, "_source": source}
 
-        for ok, item in streaming_bulk(
-            self._cluster.client,
-            actions(),
-            chunk_size=BULK_CHUNK,
-            max_retries=MAX_RETRIES,
-            initial_backoff=BULK_BACKOFF_S,
-            raise_on_error=False,
-            raise_on_exception=False,
-            request_timeout=self._cluster.timeout_s * BULK_TIMEOUT_FACTOR,
-        ):
-            result = item["index"]
+        for ok, result in bulk_results(self._cluster, actions(), raise_on_exception=False):
             if ok:
                 report.written += 1
             else:
@@ -121,15 +99,7 @@ class OpenSearchStore:
         deleted = 0
         failures: list[str] = []
         with self._cluster.unavailable_as_domain_error("delete"):
-            for ok, item in streaming_bulk(
-                self._cluster.client,
-                actions,
-                chunk_size=BULK_CHUNK,
-                max_retries=MAX_RETRIES,
-                initial_backoff=BULK_BACKOFF_S,
-                raise_on_error=False,
-            ):
-                result = item["delete"]
+            for ok, result in bulk_results(self._cluster, actions, timeout_factor=None):
                 if ok:
                     deleted += result.get("result") == "deleted"
                 elif result.get("status") != 404:
