@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from indexer.derive import DeriveSpec
+from loupe_core.curation import apply_curation
 from loupe_core.encoders.metadata_text import metadata_text
 from loupe_core.schema import Asset
 
@@ -32,7 +34,8 @@ class Action(StrEnum):
 class Decision:
     action: Action
     asset: Asset | None = None
-    """For `refresh`: the updated asset, without a text vector yet."""
+    """For `refresh`: the asset as the sources now describe it, without a text vector yet (the
+    person's edits are laid over it when it is written)."""
 
 
 def _comparable(asset: Asset) -> dict[str, Any]:
@@ -52,13 +55,15 @@ def renditions_present(asset: Asset, spec: DeriveSpec) -> bool:
 def decide(
     stored: Asset,
     proposed: dict[str, Any],
+    now: datetime,
     spec: DeriveSpec,
     images_available: Callable[[], bool],
     text_available: Callable[[], bool],
 ) -> Decision:
     """What to do with a file whose sha256 equals `stored.sha256`.
 
-    `proposed` holds the descriptive fields this run computed; raises pydantic's
+    `proposed` holds the descriptive fields this run computed (a field a person edited counts
+    as unchanged unless its source moved, which records a conflict); raises pydantic's
     ValidationError when they do not make a valid asset. The `*_available` callables load a
     model, so they are only asked when a stored vector is missing (an earlier run without it).
     """
@@ -67,7 +72,8 @@ def decide(
     if stored.image_vector is None and images_available():
         return Decision(Action.derive)
     updated = Asset.model_validate({**stored.model_dump(), **proposed})
-    text_missing = stored.text_vector is None and bool(metadata_text(updated)) and text_available()
-    if _comparable(updated) == _comparable(stored) and not text_missing:
+    curated = apply_curation(stored, updated, now).asset
+    text_missing = stored.text_vector is None and bool(metadata_text(curated)) and text_available()
+    if _comparable(curated) == _comparable(stored) and not text_missing:
         return Decision(Action.unchanged)
     return Decision(Action.refresh, updated.model_copy(update={"text_vector": None}))

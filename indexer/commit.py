@@ -9,13 +9,15 @@ vectors, never needs to encode a finished image again, and never sees half an as
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from indexer.derive import CONTENT_FIELDS
 from indexer.encode import Draft, Embedder
 from indexer.journal import EncodedFile, Journal
-from indexer.report import IndexReport
+from indexer.report import IndexProblem, IndexReport
 from indexer.write import write_drafts
 from loupe_core.errors import BackendUnavailable, EncoderUnavailable
 from loupe_core.store.base import AssetStore
@@ -38,13 +40,21 @@ class Committer:
     """Turns batches into written assets, recording each step in the journal and the report."""
 
     def __init__(
-        self, store: AssetStore, embedder: Embedder, journal: Journal, report: IndexReport, encoder_name: str
+        self,
+        store: AssetStore,
+        embedder: Embedder,
+        journal: Journal,
+        report: IndexReport,
+        encoder_name: str,
+        now: datetime,
     ) -> None:
         self.store = store
+        self.now = now
         self.embedder = embedder
         self.journal = journal
         self.report = report
         self.encoder_name = encoder_name
+        self._text_seconds = 0.0
         self._settled: list[tuple[str, str, str]] = []
         """(path, asset id, sha256) of files now in the store, to mark written at the next flush."""
 
@@ -77,26 +87,32 @@ class Committer:
             if d.path in batch.fresh and i not in failures
         )
         started = self._timed("journal", started)
-        try:
-            failures |= {i: p for i, p in self.embedder.embed_texts(drafts).items() if i not in failures}
-        except EncoderUnavailable as exc:
-            raise EncoderUnavailable(f"{exc} ({self._kept_note(len(batch.fresh))})") from exc
-        started = self._timed("encode_text", started)
         self.report.failed.extend(failures.values())
         complete = [d for i, d in enumerate(drafts) if i not in failures]
+        self._text_seconds = 0.0
         try:
-            written, problems = write_drafts(self.store, complete)
+            outcome = write_drafts(self.store, complete, self._embed_texts, self.now)
         except BackendUnavailable as exc:
             raise BackendUnavailable(f"{exc} ({self._kept_note(len(batch.fresh))})") from exc
-        self.report.indexed += written
-        self.report.failed.extend(problems)
-        started = self._timed("write", started)
-        rejected = {p.path for p in problems}
+        except EncoderUnavailable as exc:
+            raise EncoderUnavailable(f"{exc} ({self._kept_note(len(batch.fresh))})") from exc
+        self.report.indexed += outcome.written
+        self.report.conflicts += outcome.new_conflicts
+        self.report.failed.extend(outcome.problems)
+        self.report.add_time("encode_text", self._text_seconds)
+        started = self._timed("write", started + self._text_seconds)
         for draft in complete:
-            if str(draft.path) not in rejected:
+            if draft.asset.id in outcome.written_ids:
                 self.settle(draft.path, draft.asset.id, draft.asset.sha256 or "")
         self.flush_settled()
         self._timed("journal", started)
+
+    def _embed_texts(self, drafts: Sequence[Draft]) -> dict[int, IndexProblem]:
+        started = time.perf_counter()
+        try:
+            return self.embedder.embed_texts(drafts)
+        finally:
+            self._timed("encode_text", started)
 
     @staticmethod
     def _kept_note(kept: int) -> str:

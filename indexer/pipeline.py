@@ -85,7 +85,7 @@ class _IndexRun:
             settings.preview_px,
         )
         self.encoder_ready = False
-        self.committer = Committer(store, embedder, journal, report, settings.clip_model)
+        self.committer = Committer(store, embedder, journal, report, settings.clip_model, self.now)
         self.batch = Batch()
         self.journaled: dict[str, JournalEntry] = {}
 
@@ -185,6 +185,7 @@ class _IndexRun:
                 decision = decide(
                     stored,
                     fields,
+                    self.now,
                     self.spec,
                     lambda: self.embedder.clip is not None,
                     lambda: self.embedder.text is not None,

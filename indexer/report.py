@@ -78,6 +78,8 @@ class IndexReport:
     """Images run through the image encoder; with `reused`, how a resumed run proves it redid nothing."""
     reused: int = 0
     """Image vectors taken from the journal of an interrupted run instead of being encoded again."""
+    conflicts: int = 0
+    """Edited fields whose sources changed since the edit: kept as edited, listed for a librarian."""
     pruned: int | None = None
     """Assets deleted because their file is gone; None when the run did not prune."""
     failed: list[IndexProblem] = field(default_factory=list)
@@ -99,7 +101,7 @@ class IndexReport:
         pruned = f", pruned {self.pruned}" if self.pruned is not None else ""
         return (
             f"indexed {self.indexed}, unchanged {self.unchanged}, encoded {self.encoded}, reused {self.reused}, "
-            f"failed {len(self.failed)}, skipped {len(self.skipped)}{pruned}"
+            f"failed {len(self.failed)}, skipped {len(self.skipped)}, new conflicts {self.conflicts}{pruned}"
         )
 
 

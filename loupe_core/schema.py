@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -49,6 +50,37 @@ def taxonomy_ancestors(path: str) -> list[str]:
     """`"Food/Fruit/Apple"` -> `["Food", "Food/Fruit", "Food/Fruit/Apple"]` (what path_hierarchy emits)."""
     parts = path.split("/")
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+EDITED = "edited"
+"""The provenance of a value a person set in Loupe; it outranks every source."""
+
+
+class FieldEdit(BaseModel):
+    """Who set a field in Loupe and when, and the sources' value at that moment.
+
+    `source_value` is the baseline a later index run compares the sources with: only a
+    source that moved away from it is news (a conflict); one that still says what it said
+    when the person overrode it is not.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    by: str
+    at: datetime
+    source_value: Any = None
+    source: str | None = None
+
+
+class FieldConflict(BaseModel):
+    """A source changed a field a person had edited; the person's value stays until someone decides."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    edited_value: Any = None
+    source_value: Any = None
+    source: str | None = None
+    at: datetime
 
 
 class Asset(BaseModel):
@@ -93,7 +125,11 @@ class Asset(BaseModel):
     image_vector: list[float] | None = None
     text_vector: list[float] | None = None
     provenance: dict[str, str] = Field(default_factory=dict)
-    """Field name -> where its value came from (`manifest`, `sidecar`, `iptc`, `xmp`, `exif`, ...)."""
+    """Field name -> where its value came from (`edited`, `manifest`, `sidecar`, `iptc`, `xmp`, `exif`, ...)."""
+    edits: dict[str, FieldEdit] = Field(default_factory=dict)
+    """Field name -> the person's edit that set it (its provenance is `edited`)."""
+    conflicts: dict[str, FieldConflict] = Field(default_factory=dict)
+    """Field name -> a source value that disagrees with a person's edit, waiting for a decision."""
 
     @field_validator("tags", "groups")
     @classmethod

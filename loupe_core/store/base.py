@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -15,6 +15,8 @@ from loupe_core.schema import Asset
 class WriteFailure:
     asset_id: str
     reason: str
+    stale: bool = False
+    """The asset is no longer at the version the write was based on: re-read it and decide again."""
 
 
 @dataclass
@@ -23,17 +25,47 @@ class WriteReport:
 
     written: int = 0
     failures: list[WriteFailure] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+    """id -> the version each written asset now has."""
 
     def merge(self, other: WriteReport) -> None:
         self.written += other.written
         self.failures.extend(other.failures)
+        self.versions.update(other.versions)
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """An asset and the version it was read at: what a conditional write names as its base.
+
+    The version is opaque: the row's write sequence on the embedded store, the document's
+    `seq_no` and `primary_term` on OpenSearch. It changes with every write of the asset.
+    """
+
+    asset: Asset
+    version: str
+
+
+Expected = Mapping[str, str | None]
+"""id -> the version a write is based on; None: the asset must not exist yet."""
+
+
+def stale_reason(expected: str | None, found: str | None) -> str:
+    if found is None:
+        return "the asset was deleted since it was read" if expected else "the asset exists already"
+    return f"the asset changed since it was read (version {expected} -> {found})"
 
 
 class AssetStore(Protocol):
     """Persistence and search for assets. Every read takes the caller's principal (None = system)."""
 
-    def upsert(self, assets: Sequence[Asset]) -> WriteReport:
-        """Insert or replace whole assets by id, atomically per asset."""
+    def upsert(self, assets: Sequence[Asset], expected: Expected | None = None) -> WriteReport:
+        """Insert or replace whole assets by id, atomically per asset.
+
+        An asset named in `expected` is written only if it is still at that version (or still
+        absent, for None); otherwise it fails with `stale=True` and is left as it is. This is
+        what keeps a person's edit and a concurrent index run from overwriting each other.
+        """
         ...
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -42,6 +74,14 @@ class AssetStore(Protocol):
 
     def get(self, asset_id: str, principal: Principal | None = None) -> Asset:
         """One asset with its vectors; raises AssetNotFound when missing or invisible."""
+        ...
+
+    def get_versioned(self, asset_id: str, principal: Principal | None = None) -> Versioned:
+        """`get` plus the version it was read at (real time: sees every write that returned)."""
+        ...
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Versioned]:
+        """The stored versions of those ids that exist, with vectors, for the system (no permission check)."""
         ...
 
     def fingerprints(self) -> dict[str, str | None]:

@@ -229,7 +229,7 @@ def test_cli_prints_each_problem_and_a_summary(
     out, err = capsys.readouterr()
     lines = out.splitlines()
     assert lines[-1] == (
-        "indexed 2, unchanged 0, encoded 0, reused 0, failed 5, skipped 2 "
+        "indexed 2, unchanged 0, encoded 0, reused 0, failed 5, skipped 2, new conflicts 0 "
         "(bad_filename 1, corrupt 1, empty 1, not_an_image 1, too_large 1)"
     )
     assert f"  empty              {hostile_folder}/empty.jpg: the file is empty (0 bytes)" in lines

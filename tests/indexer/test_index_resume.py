@@ -17,7 +17,7 @@ from loupe_core.encoders.registry import Encoders
 from loupe_core.errors import BackendUnavailable
 from loupe_core.schema import Asset
 from loupe_core.settings import Settings
-from loupe_core.store.base import AssetStore, WriteReport
+from loupe_core.store.base import AssetStore, Expected, Versioned, WriteReport
 from loupe_core.store.factory import open_store
 from tests.indexer.photos import write_photo
 
@@ -115,17 +115,20 @@ class FailingStore:
         self._fail_on = fail_on
         self._writes = 0
 
-    def upsert(self, assets: Sequence[Asset]) -> WriteReport:
+    def upsert(self, assets: Sequence[Asset], expected: Expected | None = None) -> WriteReport:
         self._writes += 1
         if self._writes == self._fail_on:
             raise BackendUnavailable("the search backend is not answering")
-        return self._store.upsert(assets)
+        return self._store.upsert(assets, expected)
 
     def delete(self, ids: Iterable[str]) -> int:
         return self._store.delete(ids)
 
     def get(self, asset_id: str) -> Asset:
         return self._store.get(asset_id)
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Versioned]:
+        return self._store.get_many(ids)
 
     def fingerprints(self) -> dict[str, str | None]:
         return self._store.fingerprints()

@@ -24,7 +24,7 @@ from loupe_core.mapping import IndexDefinition
 from loupe_core.principal import Principal
 from loupe_core.query import FacetBucket, FacetName, Query, SearchHit, SearchMode, SearchResult, SortOrder
 from loupe_core.schema import Asset
-from loupe_core.store.base import WriteFailure, WriteReport
+from loupe_core.store.base import Expected, Versioned, WriteFailure, WriteReport, stale_reason
 from loupe_core.store.embedded.columns import ColumnIndex, Mask, query_mask
 from loupe_core.store.embedded.connection import ConnectionPool
 from loupe_core.store.embedded.filters import compile_filters, visibility_clause
@@ -70,18 +70,26 @@ class EmbeddedStore:
             migrate(conn, self.layout)
 
     # -- writes -----------------------------------------------------------------------------
-    def upsert(self, assets: Sequence[Any]) -> WriteReport:
+    def upsert(self, assets: Sequence[Asset], expected: Expected | None = None) -> WriteReport:
+        """The version check and the write share one IMMEDIATE transaction, so no writer slips between."""
         report = WriteReport()
         with self._pool.write() as conn:
             for asset in assets:
+                if expected is not None and asset.id in expected:
+                    row = conn.execute("SELECT seq FROM assets WHERE id = ?", (asset.id,)).fetchone()
+                    found = None if row is None else str(row[0])
+                    if found != expected[asset.id]:
+                        report.failures.append(WriteFailure(asset.id, stale_reason(expected[asset.id], found), True))
+                        continue
                 conn.execute("SAVEPOINT asset")
                 try:
-                    write_asset(conn, self.layout, asset)
+                    seq = write_asset(conn, self.layout, asset)
                 except (ValueError, TypeError) as exc:
                     conn.execute("ROLLBACK TO asset")
                     report.failures.append(WriteFailure(asset.id, str(exc)))
                 else:
                     report.written += 1
+                    report.versions[asset.id] = str(seq)
                 conn.execute("RELEASE asset")
         return report
 
@@ -98,19 +106,28 @@ class EmbeddedStore:
 
     # -- point reads ------------------------------------------------------------------------
     def get(self, asset_id: str, principal: Principal | None = None) -> Asset:
+        return self.get_versioned(asset_id, principal).asset
+
+    def get_versioned(self, asset_id: str, principal: Principal | None = None) -> Versioned:
         where, params = ("1", [])
         if principal is not None and not principal.visibility().unrestricted:
             where, params = visibility_clause(principal.visibility())
+        found = self._versioned(f"id = ? AND {where}", [asset_id, *params])
+        if not found:
+            raise AssetNotFound(f"asset {asset_id!r} not found")
+        return found[0]
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Versioned]:
+        found = self._versioned("id IN (SELECT value FROM json_each(?))", [json.dumps(list(dict.fromkeys(ids)))])
+        return {v.asset.id: v for v in found}
+
+    def _versioned(self, where: str, params: list[Any]) -> list[Versioned]:
         vectors = self.layout.vector_fields
         select = ", ".join(f'"{v}"' for v in vectors)
-        row = (
-            self._pool.get()
-            .execute(f"SELECT doc, {select} FROM assets WHERE id = ? AND {where}", [asset_id, *params])
-            .fetchone()
-        )
-        if row is None:
-            raise AssetNotFound(f"asset {asset_id!r} not found")
-        return load_doc(row[0], dict(zip(vectors, row[1:], strict=True)))
+        rows = self._pool.get().execute(f"SELECT seq, doc, {select} FROM assets WHERE {where}", params)
+        return [
+            Versioned(load_doc(row[1], dict(zip(vectors, row[2:], strict=True))), str(row[0])) for row in rows
+        ]
 
     def scan(self, principal: Principal | None = None, with_vectors: bool = False) -> Iterator[Asset]:
         where, params = ("1", [])

@@ -54,7 +54,8 @@ def fts_values(layout: EmbeddedLayout, asset: Asset) -> list[str]:
     return values
 
 
-def write_asset(conn: sqlite3.Connection, layout: EmbeddedLayout, asset: Asset) -> None:
+def write_asset(conn: sqlite3.Connection, layout: EmbeddedLayout, asset: Asset) -> int:
+    """Write the row and its derived entries; returns its new write sequence (the asset's version)."""
     blobs = vector_blobs(layout, asset)
     seq = next_seq(conn)
     doc = asset.without_vectors().model_dump_json()
@@ -83,6 +84,7 @@ def write_asset(conn: sqlite3.Connection, layout: EmbeddedLayout, asset: Asset) 
         f"INSERT INTO assets_fts(rowid, {', '.join(layout.fts_fields)}) VALUES (?, {', '.join('?' for _ in fts)})",
         [rowid, *fts],
     )
+    return seq
 
 
 def delete_asset(conn: sqlite3.Connection, asset_id: str) -> bool:

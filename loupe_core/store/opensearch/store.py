@@ -23,7 +23,7 @@ from loupe_core.principal import Principal
 from loupe_core.query import FacetBucket, FacetName, Query, SearchHit, SearchMode, SearchResult, SortOrder
 from loupe_core.schema import Asset
 from loupe_core.settings import Settings
-from loupe_core.store.base import WriteFailure, WriteReport
+from loupe_core.store.base import Expected, Versioned, WriteFailure, WriteReport, stale_reason
 from loupe_core.store.fusion import reciprocal_rank_fusion
 from loupe_core.store.opensearch.bulk import bulk_failure_reason, bulk_results
 from loupe_core.store.opensearch.client import RETRY_STATUSES, Cluster
@@ -38,6 +38,23 @@ from loupe_core.store.opensearch.search_schema import SearchSchema
 SCAN_PAGE = 1000
 
 Facets = dict[FacetName, list[FacetBucket]]
+
+
+def _version(document: dict[str, Any]) -> str:
+    return f"{document['_seq_no']}.{document['_primary_term']}"
+
+
+def _condition(version: str | None) -> dict[str, Any] | None:
+    """The bulk action options that make a write conditional on `version` (None: must not exist).
+
+    Returns None for a string that is no version of this backend: it can never match.
+    """
+    if version is None:
+        return {"_op_type": "create"}
+    seq_no, _, primary_term = version.partition(".")
+    if not (seq_no.isdigit() and primary_term.isdigit()):
+        return None
+    return {"if_seq_no": int(seq_no), "if_primary_term": int(primary_term)}
 
 
 class OpenSearchStore:
@@ -73,9 +90,12 @@ class OpenSearchStore:
                 self._ready = True
 
     # -- writes -----------------------------------------------------------------------------
-    def upsert(self, assets: Sequence[Asset]) -> WriteReport:
+    def upsert(self, assets: Sequence[Asset], expected: Expected | None = None) -> WriteReport:
+        """Conditional writes use the engine's own optimistic concurrency (`if_seq_no` and
+        `if_primary_term`, or `create` for an asset that must not exist yet)."""
         self._ensure_indices()
         report = WriteReport()
+        expected = expected or {}
 
         def actions() -> Iterator[dict[str, Any]]:
             for asset in assets:
@@ -84,14 +104,29 @@ class OpenSearchStore:
                 except ValueError as exc:
                     report.failures.append(WriteFailure(asset.id, str(exc)))
                     continue
-                yield {"_op_type": "index", "_index": self.alias, "_id": asset.id, "_source": source}
+                action = {"_op_type": "index", "_index": self.alias, "_id": asset.id, "_source": source}
+                if asset.id in expected:
+                    condition = _condition(expected[asset.id])
+                    if condition is None:
+                        report.failures.append(WriteFailure(asset.id, self._stale(asset.id, expected[asset.id]), True))
+                        continue
+                    action.update(condition)
+                yield action
 
         for ok, result in bulk_results(self._cluster, actions(), raise_on_exception=False):
+            asset_id = str(result.get("_id"))
             if ok:
                 report.written += 1
+                report.versions[asset_id] = _version(result)
+            elif result.get("status") == 409 and asset_id in expected:
+                report.failures.append(WriteFailure(asset_id, self._stale(asset_id, expected[asset_id]), True))
             else:
-                report.failures.append(WriteFailure(str(result.get("_id")), bulk_failure_reason(result)))
+                report.failures.append(WriteFailure(asset_id, bulk_failure_reason(result)))
         return report
+
+    def _stale(self, asset_id: str, expected: str | None) -> str:
+        current = self.get_many([asset_id]).get(asset_id)
+        return stale_reason(expected, current.version if current else None)
 
     def delete(self, ids: Iterable[str]) -> int:
         self._ensure_indices()
@@ -117,6 +152,9 @@ class OpenSearchStore:
 
     # -- point reads ------------------------------------------------------------------------
     def get(self, asset_id: str, principal: Principal | None = None) -> Asset:
+        return self.get_versioned(asset_id, principal).asset
+
+    def get_versioned(self, asset_id: str, principal: Principal | None = None) -> Versioned:
         """A real-time GET (sees writes before `refresh`, like the embedded store's get)."""
         self._ensure_indices()
         found = self._cluster.call("get", lambda c: c.get(index=self.alias, id=asset_id, ignore=[404]))
@@ -125,7 +163,19 @@ class OpenSearchStore:
         asset = Asset.model_validate(found["_source"])
         if principal is not None and not is_visible(asset, principal.visibility()):
             raise AssetNotFound(f"asset {asset_id!r} not found")
-        return asset
+        return Versioned(asset, _version(found))
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Versioned]:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        self._ensure_indices()
+        response = self._cluster.call("get", lambda c: c.mget(index=self.alias, body={"ids": wanted}))
+        return {
+            doc["_id"]: Versioned(Asset.model_validate(doc["_source"]), _version(doc))
+            for doc in response["docs"]
+            if doc.get("found")
+        }
 
     def scan(self, principal: Principal | None = None, with_vectors: bool = False) -> Iterator[Asset]:
         self._ensure_indices()
