@@ -45,6 +45,14 @@ def requires(permission: Permission) -> Any:
     return Depends(dependency)
 
 
+# The callers a route accepts, shared by the API's routers and the pages, so a role's reach is declared once.
+Admin = Annotated[Principal, requires(Permission.admin)]
+Auditor = Annotated[Principal, requires(Permission.audit)]
+Analyst = Annotated[Principal, requires(Permission.analytics)]
+Librarian = Annotated[Principal, requires(Permission.librarian_reports)]
+Editor = Annotated[Principal, requires(Permission.edit_own)]
+
+
 def get_store(services: ServicesDep) -> AssetStore:
     return services.store
 

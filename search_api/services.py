@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from loupe_core.accounts.administration import Administration
 from loupe_core.accounts.cookies import CookieSigner
 from loupe_core.accounts.store import AccountStore
 from loupe_core.analytics.base import SearchLog
@@ -47,6 +48,7 @@ class Services:
     suggester: TagSuggester
     editor: AssetEditor
     duplicates: DuplicateFinder
+    administration: Administration
 
     @classmethod
     def build(cls, settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None) -> Services:
@@ -92,6 +94,7 @@ class Services:
                     agreeing_distance=settings.duplicate_agreeing_distance,
                 ),
             ),
+            administration=Administration(accounts),
         )
 
     @property

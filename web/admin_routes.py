@@ -1,7 +1,8 @@
 """Administration pages: users, groups, API keys (admins) and the audit log (admins and librarians).
 
-Writes call the JSON API's handlers (validation, audit entries) and redirect back, except key
-creation: the new key is shown once in the answer itself, never put in a URL, and not cached.
+Reads and writes call the administration service, as the JSON API does (validation, audit entries),
+and writes redirect back, except key creation: the new key is shown once in the answer itself,
+never put in a URL, and not cached.
 """
 
 from __future__ import annotations
@@ -12,24 +13,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from loupe_core.principal import Principal, Role
-from search_api.deps import ServicesDep
-from search_api.routers.admin import (
-    Admin,
-    Auditor,
-    CreatedKey,
-    NewKey,
-    NewUser,
-    audit,
-    create_key,
-    disable_user,
-    enable_user,
-    groups,
-    keys,
-    revoke_key,
-    users,
-)
-from search_api.routers.admin import add_user as add_user_handler
+from loupe_core.accounts.administration import CreatedKey, NewKey, NewUser
+from loupe_core.principal import Role
+from search_api.deps import Admin, Auditor, ServicesDep
 from search_api.services import Services
 from web.errors import PageRoute
 from web.forms import build, split_terms
@@ -59,7 +45,7 @@ def users_page(request: Request, principal: Admin, services: ServicesDep, notice
     context = {
         "page_title": "Users – Loupe",
         "form": SearchForm(),
-        "users": users(principal, services),
+        "users": services.administration.users(),
         "roles": list(Role),
         "notice": notice_text(notice),
     }
@@ -73,36 +59,34 @@ def add_user(principal: Admin, services: ServicesDep, form: Annotated[UserForm, 
             id=form.id.strip().lower(), role=form.role, groups=split_terms(form.groups), password=form.password or None
         )
     )
-    add_user_handler(new, principal, services)
+    services.administration.add_user(principal, new)
     return redirect_with_notice("/admin/users", "user-added")
 
 
 @router.post("/users/{user_id}/disable")
 def disable(user_id: str, principal: Admin, services: ServicesDep) -> RedirectResponse:
-    disable_user(user_id, principal, services)
+    services.administration.set_disabled(principal, user_id, True)
     return redirect_with_notice("/admin/users", "user-disabled")
 
 
 @router.post("/users/{user_id}/enable")
 def enable(user_id: str, principal: Admin, services: ServicesDep) -> RedirectResponse:
-    enable_user(user_id, principal, services)
+    services.administration.set_disabled(principal, user_id, False)
     return redirect_with_notice("/admin/users", "user-enabled")
 
 
 @router.get("/groups")
 def groups_page(request: Request, principal: Admin, services: ServicesDep) -> HTMLResponse:
-    context = {"page_title": "Groups – Loupe", "form": SearchForm(), "groups": groups(principal, services)}
+    context = {"page_title": "Groups – Loupe", "form": SearchForm(), "groups": services.administration.groups()}
     return render(request, "pages/admin_groups.html", context)
 
 
-def _keys_page(
-    request: Request, principal: Principal, services: Services, notice: str | None, created: CreatedKey | None
-) -> HTMLResponse:
+def _keys_page(request: Request, services: Services, notice: str | None, created: CreatedKey | None) -> HTMLResponse:
     context = {
         "page_title": "API keys – Loupe",
         "form": SearchForm(),
-        "keys": keys(principal, services),
-        "users": users(principal, services),
+        "keys": services.administration.keys(),
+        "users": services.administration.users(),
         "created": created,
         "notice": notice_text(notice),
     }
@@ -113,22 +97,20 @@ def _keys_page(
 
 @router.get("/keys")
 def keys_page(request: Request, principal: Admin, services: ServicesDep, notice: str | None = None) -> HTMLResponse:
-    return _keys_page(request, principal, services, notice, None)
+    return _keys_page(request, services, notice, None)
 
 
 @router.post("/keys")
 def new_key(
     request: Request, principal: Admin, services: ServicesDep, form: Annotated[KeyForm, Form()]
 ) -> HTMLResponse:
-    created = create_key(
-        build(lambda: NewKey(user=form.user, label=form.label, expires_days=form.expires_days)), principal, services
-    )
-    return _keys_page(request, principal, services, None, created)
+    new = build(lambda: NewKey(user=form.user, label=form.label, expires_days=form.expires_days))
+    return _keys_page(request, services, None, services.administration.create_key(principal, new))
 
 
 @router.post("/keys/{key_id}/revoke")
 def revoke(key_id: str, principal: Admin, services: ServicesDep) -> RedirectResponse:
-    revoke_key(key_id, principal, services)
+    services.administration.revoke_key(principal, key_id)
     return redirect_with_notice("/admin/keys", "key-revoked")
 
 
@@ -143,7 +125,7 @@ def audit_page(
     context = {
         "page_title": "Audit log – Loupe",
         "form": SearchForm(),
-        "entries": audit(principal, services, target or None, limit),
+        "entries": services.administration.audit_log(target or None, limit),
         "target": target,
     }
     return render(request, "pages/admin_audit.html", context)
