@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from loupe_core.accounts.administration import Administration
 from loupe_core.accounts.cookies import CookieSigner
 from loupe_core.accounts.store import AccountStore
+from loupe_core.analytics.analyst_reports import AnalystReports
 from loupe_core.analytics.base import SearchLog
 from loupe_core.analytics.factory import open_search_log
 from loupe_core.analytics.recorder import EventRecorder
@@ -49,6 +50,7 @@ class Services:
     editor: AssetEditor
     duplicates: DuplicateFinder
     administration: Administration
+    analyst_reports: AnalystReports
 
     @classmethod
     def build(cls, settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None) -> Services:
@@ -59,6 +61,7 @@ class Services:
         vocabulary = Vocabulary(librarian_db)
         search_log = open_search_log(settings)
         recorder = EventRecorder(search_log, capacity=settings.search_log_capacity)
+        suggester = TagSuggester(vocabulary, encoders, librarian_db)
 
         def embed_text(asset: Asset) -> list[float] | None:
             text = encoders.text()
@@ -83,7 +86,7 @@ class Services:
             typing=TypingSearches(recorder.record),
             librarian_db=librarian_db,
             vocabulary=vocabulary,
-            suggester=TagSuggester(vocabulary, encoders, librarian_db),
+            suggester=suggester,
             editor=AssetEditor(store, accounts, embed_text),
             duplicates=DuplicateFinder(
                 store,
@@ -95,6 +98,7 @@ class Services:
                 ),
             ),
             administration=Administration(accounts),
+            analyst_reports=AnalystReports(search_log, store, suggester.closest_terms),
         )
 
     @property

@@ -57,3 +57,9 @@ def fill_days(counts: dict[str, int], since: date, until: date) -> list[DayCount
         DayCount(day=d, count=int(counts.get(d.isoformat(), 0)))
         for d in (since + timedelta(days=i) for i in range(max(days, 0)))
     ]
+
+
+def click_through(stats: list[QueryStats]) -> float | None:
+    """Share of the listed searches that led to a click (each query weighted by its searches)."""
+    searches = sum(s.searches for s in stats)
+    return sum(s.click_through_rate * s.searches for s in stats) / searches if searches else None

@@ -1,44 +1,24 @@
 """Analyst reports over the search log: zero results, top and no-click queries, CTR, popularity.
 
-Every report is JSON by default and CSV with `?format=csv`. Popular assets only lists what
-the caller may see, so an aggregate never reveals a hidden asset.
+Every report is JSON by default and CSV with `?format=csv`; the numbers come from
+`loupe_core.analytics.analyst_reports`, which the analytics pages read too.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel
 
-from loupe_core.accounts.permissions import Permission
+from loupe_core.analytics.period import report_period
 from loupe_core.analytics.reports import DayCount, PopularAsset, QueryStats, ZeroResultReport
-from loupe_core.errors import InvalidQuery
-from loupe_core.principal import Principal
-from loupe_core.query import Filters
-from loupe_core.query import Query as SearchQuery
 from search_api.csv_export import CSV_RESPONSE, csv_response
-from search_api.deps import ServicesDep, requires
+from search_api.deps import Analyst, ServicesDep
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
-Analyst = Annotated[Principal, requires(Permission.analytics)]
 Format = Literal["json", "csv"]
-MAX_DAYS = 366
-
-
-class Period(BaseModel):
-    since: date
-    until: date
-
-
-def period(since: date | None, until: date | None) -> Period:
-    until = until or date.today()
-    since = since or until - timedelta(days=29)
-    if since > until or (until - since).days > MAX_DAYS:
-        raise InvalidQuery(f"the period must run forwards and span at most {MAX_DAYS} days")
-    return Period(since=since, until=until)
 
 
 @router.get("/zero-results", response_model=ZeroResultReport, responses=CSV_RESPONSE)
@@ -46,10 +26,7 @@ def zero_results(
     principal: Analyst, services: ServicesDep, since: date | None = None, until: date | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50, format: Format = "json",
 ) -> ZeroResultReport | Response:  # fmt: skip
-    span = period(since, until)
-    report = services.search_log.zero_results(span.since, span.until, limit)
-    for item in report.queries:
-        item.closest_terms = services.suggester.closest_terms(item.query)
+    report = services.analyst_reports.zero_results(report_period(since, until), limit)
     if format == "csv":
         return csv_response(
             "zero-results.csv",
@@ -65,8 +42,7 @@ def top_queries(
     principal: Analyst, services: ServicesDep, since: date | None = None, until: date | None = None,
     no_clicks: bool = False, limit: Annotated[int, Query(ge=1, le=500)] = 50, format: Format = "json",
 ) -> list[QueryStats] | Response:  # fmt: skip
-    span = period(since, until)
-    stats = services.search_log.top_queries(span.since, span.until, limit, no_clicks_only=no_clicks)
+    stats = services.analyst_reports.top_queries(report_period(since, until), limit, no_clicks)
     if format == "csv":
         return csv_response(
             "no-click-queries.csv" if no_clicks else "top-queries.csv",
@@ -82,8 +58,7 @@ def searches_per_day(
     principal: Analyst, services: ServicesDep, since: date | None = None, until: date | None = None,
     format: Format = "json",
 ) -> list[DayCount] | Response:  # fmt: skip
-    span = period(since, until)
-    days = services.search_log.searches_per_day(span.since, span.until)
+    days = services.analyst_reports.searches_per_day(report_period(since, until))
     if format == "csv":
         return csv_response("searches-per-day.csv", ["day", "searches"], [[d.day, d.count] for d in days])
     return days
@@ -94,16 +69,7 @@ def popular_assets(
     principal: Analyst, services: ServicesDep, since: date | None = None, until: date | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50, format: Format = "json",
 ) -> list[PopularAsset] | Response:  # fmt: skip
-    span = period(since, until)
-    ranked = services.search_log.popular_assets(span.since, span.until, limit=1000)
-    ids = tuple(p.asset_id for p in ranked)
-    visible = {
-        hit.asset.id
-        for hit in services.store.search(
-            SearchQuery(filters=Filters(ids=ids), principal=principal, facets=(), size=len(ids))
-        ).hits
-    } if ids else set()  # fmt: skip
-    shown = [p for p in ranked if p.asset_id in visible][:limit]
+    shown = services.analyst_reports.popular_assets(principal, report_period(since, until), limit)
     if format == "csv":
         return csv_response("popular-assets.csv", ["asset_id", "clicks", "users"],
                             [[p.asset_id, p.clicks, p.users] for p in shown])  # fmt: skip
