@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
+from loupe_core.librarian.reports import LicenceWatchlist
 from loupe_core.query import SearchMode, SearchResult
 from loupe_core.schema import Asset, AssetStatus, LicenseState
 
@@ -75,6 +76,12 @@ class SearchResponse(BaseModel):
     query_id: str | None = None
 
 
+class LicenceReport(BaseModel):
+    expired: list[AssetSummary]
+    expiring: list[AssetSummary]
+    days: int
+
+
 def asset_path(asset_id: str) -> str:
     """URL path segment for an id; ids may hold `/` (relative file paths), routes use `:path`."""
     return quote(asset_id, safe="/")
@@ -126,6 +133,14 @@ def asset_detail(asset: Asset, today: date) -> AssetDetail:
             "has_text_vector": asset.text_vector is not None,
             "download_url": f"/api/assets/{asset_path(asset.id)}/file",
         }
+    )
+
+
+def licence_report(watchlist: LicenceWatchlist, today: date) -> LicenceReport:
+    return LicenceReport(
+        expired=[asset_summary(a, today) for a in watchlist.expired],
+        expiring=[asset_summary(a, today) for a in watchlist.expiring],
+        days=watchlist.days,
     )
 
 

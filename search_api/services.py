@@ -20,8 +20,10 @@ from loupe_core.librarian.completeness import RequiredField
 from loupe_core.librarian.db import open_librarian_db
 from loupe_core.librarian.duplicates import DuplicateFinder, DuplicateThresholds
 from loupe_core.librarian.editing import AssetEditor
+from loupe_core.librarian.reports import LibrarianReports
 from loupe_core.librarian.suggestions import TagSuggester
 from loupe_core.librarian.vocabulary import Vocabulary
+from loupe_core.librarian.vocabulary_edits import VocabularyEditor
 from loupe_core.schema import Asset
 from loupe_core.search_service import SearchService
 from loupe_core.settings import Settings
@@ -51,6 +53,8 @@ class Services:
     duplicates: DuplicateFinder
     administration: Administration
     analyst_reports: AnalystReports
+    librarian_reports: LibrarianReports
+    vocabulary_editor: VocabularyEditor
 
     @classmethod
     def build(cls, settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None) -> Services:
@@ -99,11 +103,9 @@ class Services:
             ),
             administration=Administration(accounts),
             analyst_reports=AnalystReports(search_log, store, suggester.closest_terms),
+            librarian_reports=LibrarianReports(store, [RequiredField(f) for f in settings.required_fields]),
+            vocabulary_editor=VocabularyEditor(vocabulary, accounts),
         )
-
-    @property
-    def required_fields(self) -> list[RequiredField]:
-        return [RequiredField(f) for f in self.settings.required_fields]
 
     def close(self) -> None:
         self.typing.release_all()

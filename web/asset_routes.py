@@ -14,9 +14,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 from loupe_core.errors import AssetNotFound, EncoderUnavailable
 from loupe_core.librarian.clusters import duplicate_clusters
 from loupe_core.librarian.duplicates import DuplicateQueue
-from search_api.deps import CurrentPrincipal, ServicesDep
+from search_api.deps import CurrentPrincipal, Librarian, ServicesDep
 from search_api.params import SearchQueryDep
-from search_api.routers.librarian import Librarian
 from search_api.schemas import asset_path, asset_summary, search_response
 from web.asset_view import asset_view
 from web.errors import PageRoute

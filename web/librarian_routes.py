@@ -1,22 +1,21 @@
 """Librarian reports as pages: incomplete metadata, licences, and bulk edits from the discover grid.
 
-Each page calls the JSON API's handler for the same report, so the page, the JSON and the CSV
-download (linked from the page) always list the same assets.
+Each page calls the librarian-reports service that the JSON API calls for the same report, so the
+page, the JSON and the CSV download (linked from the page) always list the same assets.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, cast
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from loupe_core.librarian.completeness import IncompleteReport, RequiredField
-from search_api.deps import ServicesDep
-from search_api.routers.librarian import Editor, Librarian, LicenceReport, bulk_edit, incomplete, licences
-from search_api.schemas import asset_summary
+from loupe_core.librarian.completeness import RequiredField
+from search_api.deps import Editor, Librarian, ServicesDep
+from search_api.schemas import asset_summary, licence_report
 from web.auth_routes import safe_next
 from web.errors import PageRoute
 from web.forms import BulkEditForm
@@ -41,8 +40,7 @@ def incomplete_page(
     owner: OptionalText = "",
     group: OptionalText = "",
 ) -> HTMLResponse:
-    # JSON is the handlers' default format, so they return the report itself, never a CSV response.
-    report = cast(IncompleteReport, incomplete(principal, services, field, owner or None, group or None))
+    report = services.librarian_reports.incomplete(principal, field, owner or None, group or None)
     scope = {k: v for k, v in (("owner", owner), ("group", group)) if v}
     today = date.today()
     context = {
@@ -69,7 +67,7 @@ def licences_page(
     services: ServicesDep,
     days: Annotated[int, Query(ge=0, le=3650)] = 30,
 ) -> HTMLResponse:
-    report = cast(LicenceReport, licences(principal, services, days))
+    report = licence_report(services.librarian_reports.licences(principal, days), date.today())
     context = {
         "page_title": "Licences – Loupe",
         "form": SearchForm(),
@@ -84,7 +82,7 @@ def bulk_page(
     request: Request, principal: Editor, services: ServicesDep, form: Annotated[BulkEditForm, Form()]
 ) -> HTMLResponse:
     """Every selected asset is tried; the report says which changed and which were refused."""
-    report = bulk_edit(form.edit(), principal, services)
+    report = services.editor.bulk(principal, form.edit())
     context = {
         "page_title": "Bulk edit – Loupe",
         "form": SearchForm(),

@@ -1,7 +1,7 @@
 """The controlled-vocabulary editor: list, add or edit a term with its synonyms, delete, import a file.
 
-Writes go through the JSON API's handlers (validation, the audit log, the synonym index reset),
-and each answers with a redirect back to the list (post/redirect/get).
+Writes go through the vocabulary editor the JSON API uses too (validation, the audit log, the
+synonym index reset), and each answers with a redirect back to the list (post/redirect/get).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import Field
 
-from search_api.deps import ServicesDep
-from search_api.routers.librarian import Librarian, delete_term, import_terms, upsert_terms, vocabulary
+from loupe_core.librarian.vocabulary_edits import MAX_VOCABULARY_UPLOAD
+from search_api.deps import Librarian, ServicesDep
 from web.errors import PageRoute
 from web.forms import TermForm
 from web.notices import notice_text, redirect_with_notice
@@ -38,7 +38,7 @@ class EditTermForm(TermForm):
 def vocabulary_page(
     request: Request, principal: Librarian, services: ServicesDep, edit: str = "", notice: str | None = None
 ) -> HTMLResponse:
-    terms = vocabulary(principal, services)
+    terms = services.vocabulary.terms()
     editing = next((term for term in terms if term.term == edit), None)
     context = {
         "page_title": "Vocabulary – Loupe",
@@ -52,10 +52,7 @@ def vocabulary_page(
 
 @router.post("")
 def save_term(principal: Librarian, services: ServicesDep, form: Annotated[EditTermForm, Form()]) -> RedirectResponse:
-    term = form.term_record()
-    upsert_terms([term], principal, services)
-    if form.original and form.original != term.term:
-        delete_term(form.original, principal, services)
+    services.vocabulary_editor.save(principal, form.term_record(), form.original)
     return redirect_with_notice(PAGE, "term-saved")
 
 
@@ -63,7 +60,7 @@ def save_term(principal: Librarian, services: ServicesDep, form: Annotated[EditT
 def remove_term(
     principal: Librarian, services: ServicesDep, term: Annotated[str, Form(max_length=200)]
 ) -> RedirectResponse:
-    delete_term(term, principal, services)
+    services.vocabulary_editor.delete(principal, term)
     return redirect_with_notice(PAGE, "term-deleted")
 
 
@@ -72,5 +69,6 @@ async def import_file(
     principal: Librarian, services: ServicesDep, file: Annotated[UploadFile, File()]
 ) -> RedirectResponse:
     """CSV (`term,kind,synonyms,prompt`) or SKOS-like JSON, told apart by the file name as in the API."""
-    await import_terms(principal, services, file)
+    data = await file.read(MAX_VOCABULARY_UPLOAD + 1)
+    services.vocabulary_editor.import_file(principal, file.filename or "", data)
     return redirect_with_notice(PAGE, "imported")

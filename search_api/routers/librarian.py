@@ -1,8 +1,11 @@
-"""Librarian reports and actions: incomplete metadata, duplicate queues, licences, vocabulary, bulk edit."""
+"""Librarian reports and actions: incomplete metadata, duplicate queues, licences, vocabulary, bulk edit.
+
+Reports come from `loupe_core.librarian.reports` and vocabulary changes go through
+`loupe_core.librarian.vocabulary_edits`, the services the librarian pages call too.
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Literal
 
@@ -10,26 +13,18 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from loupe_core.accounts.permissions import Permission
-from loupe_core.errors import InvalidQuery
 from loupe_core.librarian.clusters import DuplicateCluster, duplicate_clusters
-from loupe_core.librarian.completeness import IncompleteReport, RequiredField, incomplete_report
+from loupe_core.librarian.completeness import IncompleteReport, RequiredField
 from loupe_core.librarian.duplicates import DuplicateQueue, mark_not_duplicate
 from loupe_core.librarian.editing import BulkEdit, BulkReport
-from loupe_core.librarian.vocabulary import VocabularyTerm, parse_vocabulary_csv, parse_vocabulary_json
-from loupe_core.principal import Principal
-from loupe_core.query import Filters
-from loupe_core.query import Query as SearchQuery
-from loupe_core.schema import LicenseState
+from loupe_core.librarian.vocabulary import VocabularyTerm
+from loupe_core.librarian.vocabulary_edits import MAX_VOCABULARY_UPLOAD
 from search_api.csv_export import CSV_RESPONSE, csv_response
-from search_api.deps import ServicesDep, requires
-from search_api.schemas import AssetSummary, asset_summary
+from search_api.deps import Editor, Librarian, ServicesDep
+from search_api.schemas import AssetSummary, LicenceReport, asset_summary, licence_report
 
 router = APIRouter(prefix="/api/librarian", tags=["librarian"])
-Librarian = Annotated[Principal, requires(Permission.librarian_reports)]
-Editor = Annotated[Principal, requires(Permission.edit_own)]
 Format = Literal["json", "csv"]
-MAX_VOCABULARY_UPLOAD = 5 * 1024 * 1024
 
 
 @router.get("/incomplete", response_model=IncompleteReport, responses=CSV_RESPONSE)
@@ -37,7 +32,7 @@ def incomplete(
     principal: Librarian, services: ServicesDep, field: RequiredField | None = None, owner: str | None = None,
     group: str | None = None, format: Format = "json",
 ) -> IncompleteReport | Response:  # fmt: skip
-    report = incomplete_report(services.store.scan(principal), services.required_fields, field, owner, group)
+    report = services.librarian_reports.incomplete(principal, field, owner, group)
     if format == "csv":
         return csv_response(
             "incomplete-metadata.csv", ["id", "title", "owner", "groups", "missing"],
@@ -96,27 +91,12 @@ def merge(body: Merge, principal: Librarian, services: ServicesDep) -> AssetSumm
     return asset_summary(kept, date.today())
 
 
-class LicenceReport(BaseModel):
-    expired: list[AssetSummary]
-    expiring: list[AssetSummary]
-    days: int
-
-
 @router.get("/licences", response_model=LicenceReport, responses=CSV_RESPONSE)
 def licences(
     principal: Librarian, services: ServicesDep, days: Annotated[int, Query(ge=0, le=3650)] = 30,
     format: Format = "json",
 ) -> LicenceReport | Response:  # fmt: skip
-    today = date.today()
-
-    def listed(state: LicenseState) -> list[AssetSummary]:
-        query = SearchQuery(
-            filters=Filters(license=(state,)), principal=principal, facets=(), size=1000, expiring_days=days,
-            sort="oldest",
-        )  # fmt: skip
-        return [asset_summary(h.asset, today) for h in services.store.search(query).hits]
-
-    report = LicenceReport(expired=listed(LicenseState.expired), expiring=listed(LicenseState.expiring), days=days)
+    report = licence_report(services.librarian_reports.licences(principal, days), date.today())
     if format == "csv":
         return csv_response(
             "licences.csv", ["state", "id", "title"],
@@ -137,35 +117,18 @@ class Imported(BaseModel):
 
 @router.put("/vocabulary", response_model=Imported)
 def upsert_terms(terms: list[VocabularyTerm], principal: Librarian, services: ServicesDep) -> Imported:
-    count = services.vocabulary.upsert(terms)
-    services.accounts.record(principal.user_id, "vocabulary.upsert", "vocabulary", {"terms": [t.term for t in terms]})
-    return Imported(imported=count)
+    return Imported(imported=services.vocabulary_editor.upsert(principal, terms))
 
 
 @router.post("/vocabulary/import", response_model=Imported)
 async def import_terms(principal: Librarian, services: ServicesDep, file: Annotated[UploadFile, File()]) -> Imported:
     data = await file.read(MAX_VOCABULARY_UPLOAD + 1)
-    if len(data) > MAX_VOCABULARY_UPLOAD:
-        raise InvalidQuery(f"vocabulary files are limited to {MAX_VOCABULARY_UPLOAD} bytes")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidQuery("vocabulary files must be UTF-8") from exc
-    if (file.filename or "").lower().endswith(".json"):
-        try:
-            terms = parse_vocabulary_json(json.loads(text))
-        except json.JSONDecodeError as exc:
-            raise InvalidQuery(f"invalid JSON: {exc.msg} at line {exc.lineno}") from exc
-    else:
-        terms = parse_vocabulary_csv(text)
-    return upsert_terms(terms, principal, services)
+    return Imported(imported=services.vocabulary_editor.import_file(principal, file.filename or "", data))
 
 
 @router.delete("/vocabulary/{term:path}", status_code=204)
 def delete_term(term: str, principal: Librarian, services: ServicesDep) -> None:
-    if not services.vocabulary.delete(term):
-        raise InvalidQuery(f"no vocabulary term {term!r}")
-    services.accounts.record(principal.user_id, "vocabulary.delete", "vocabulary", {"term": [term, None]})
+    services.vocabulary_editor.delete(principal, term)
 
 
 @router.post("/bulk", response_model=BulkReport)
