@@ -52,3 +52,17 @@ class TooManyRequests(LoupeError):
 
 class PayloadTooLarge(LoupeError):
     """An upload or request body is over its configured size limit."""
+
+
+class VersionConflict(LoupeError):
+    """An asset changed since the caller read it: their write would overwrite someone else's.
+
+    `fields` maps each field the caller set to what they sent and what is stored now, so a
+    client can show both values side by side instead of silently winning or losing.
+    """
+
+    def __init__(self, message: str, asset_id: str, current_version: str, fields: dict[str, dict[str, object]]) -> None:
+        super().__init__(message)
+        self.asset_id = asset_id
+        self.current_version = current_version
+        self.fields = fields

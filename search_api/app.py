@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from loupe_core.encoders.registry import Encoders
+from loupe_core.errors import BackendUnavailable
 from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
 from search_api.errors import ERROR_RESPONSES, install_error_handlers
@@ -15,8 +17,18 @@ from search_api.hardening import BodySizeLimit, SecurityHeaders
 from search_api.routers import admin, analytics, assets, events, health, librarian, search
 from search_api.services import Services
 
+log = logging.getLogger("loupe.api")
 MULTIPART_OVERHEAD = 64 * 1024
 """Room for multipart boundaries and form fields around an upload at the size limit."""
+
+
+def _finish_pending_merges(services: Services) -> None:
+    """A merge a crash cut short is completed before anyone searches; an unreachable backend only delays it."""
+    try:
+        if finished := services.duplicate_decisions.replay():
+            log.warning("finished %d merge(s) left pending by an earlier run", finished)
+    except BackendUnavailable as exc:
+        log.warning("pending merges wait for the backend (retried before the next merge): %s", exc)
 
 
 def create_app(settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None) -> FastAPI:
@@ -25,6 +37,7 @@ def create_app(settings: Settings, store: AssetStore | None = None, encoders: En
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        _finish_pending_merges(services)
         yield
         services.close()
         if store is None:

@@ -25,6 +25,7 @@ from loupe_core.errors import (
     NotAuthenticated,
     PayloadTooLarge,
     TooManyRequests,
+    VersionConflict,
 )
 
 log = logging.getLogger("loupe.api")
@@ -65,11 +66,31 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 """Documented on every API route, so the OpenAPI schema describes what clients really get."""
 
 
+class VersionConflictBody(ErrorBody):
+    """A stale `If-Match`: the version now stored, and each field you sent beside its stored value."""
+
+    current_version: str
+    fields: dict[str, dict[str, Any]]
+
+
+def etag(version: str) -> str:
+    return f'"{version}"'
+
+
 def error_body(code: str, detail: object) -> dict[str, object]:
     return {"error": code, "detail": detail}
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(VersionConflict)
+    async def version_conflict(_: Request, exc: VersionConflict) -> JSONResponse:
+        body = {
+            **error_body("version_conflict", str(exc)),
+            "current_version": exc.current_version,
+            "fields": exc.fields,
+        }
+        return JSONResponse(body, status_code=412, headers={"ETag": etag(exc.current_version)})
+
     @app.exception_handler(LoupeError)
     async def domain_error(_: Request, exc: LoupeError) -> JSONResponse:
         status, code = next((value for kind, value in STATUS_OF.items() if isinstance(exc, kind)), (400, "bad_request"))

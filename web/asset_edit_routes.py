@@ -1,8 +1,13 @@
 """Editing one asset from its page: the inline metadata form and tag suggestions (accept/reject).
 
 With htmx the form and the suggestion buttons swap the metadata block in place; without it
-they are ordinary forms that post and redirect back to the asset page. Decisions go through
-the JSON API's own handler, so permission checks, vocabulary lookup and audit stay in one place.
+they are ordinary forms that post and redirect back to the asset page. Both call the same core
+services as the JSON API (`AssetEditor`, `SuggestionDesk`), so permission checks, vocabulary
+lookup and audit stay in one place.
+
+The form carries the version it was filled from. If someone saved the asset meanwhile, the
+form comes back (409) with what you typed, the values now saved beside yours, and the new
+version: saving again keeps yours, deliberately.
 """
 
 from __future__ import annotations
@@ -12,28 +17,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from loupe_core.errors import Forbidden
-from loupe_core.librarian.editing import can_edit
+from loupe_core.accounts.permissions import Permission, may
+from loupe_core.errors import VersionConflict
 from loupe_core.librarian.suggestions import Decision
 from loupe_core.principal import Principal
 from loupe_core.schema import Asset, AssetStatus
 from search_api.deps import CurrentPrincipal, ServicesDep
-from search_api.routers.assets import SuggestionDecision, decide_suggestion, suggestions
-from search_api.services import Services
+from search_api.schemas import asset_path
 from web.asset_view import asset_view
 from web.errors import PageRoute
-from web.forms import AssetEditForm, build
+from web.forms import AssetEditForm, edit_form_values
 from web.rendering import render, render_variant, wants_fragment
 from web.search_form import SearchForm
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, default_response_class=HTMLResponse)
-
-
-def _editable(services: Services, principal: Principal, asset_id: str) -> Asset:
-    asset = services.store.get(asset_id, principal)
-    if not can_edit(principal, asset):
-        raise Forbidden(f"you may not edit {asset_id!r}")
-    return asset
 
 
 def _panel(asset: Asset, principal: Principal, heading: str, panel: str, **extra: Any) -> dict[str, Any]:
@@ -50,10 +47,30 @@ def _panel(asset: Asset, principal: Principal, heading: str, panel: str, **extra
     }
 
 
+def _edit_panel(
+    asset: Asset,
+    principal: Principal,
+    version: str,
+    values: dict[str, str],
+    theirs: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    return _panel(
+        asset,
+        principal,
+        "Edit metadata",
+        "partials/_asset_edit.html",
+        statuses=list(AssetStatus),
+        version=version,
+        values=values,
+        theirs=theirs or {},
+        may_hand_over=may(principal, Permission.edit_any),
+    )
+
+
 @router.get("/assets/{asset_id:path}/edit")
 def edit_form(asset_id: str, request: Request, principal: CurrentPrincipal, services: ServicesDep) -> HTMLResponse:
-    asset = _editable(services, principal, asset_id)
-    context = _panel(asset, principal, "Edit metadata", "partials/_asset_edit.html", statuses=list(AssetStatus))
+    current = services.editor.editable(principal, asset_id)
+    context = _edit_panel(current.asset, principal, current.version, edit_form_values(current.asset))
     return render_variant(request, "pages/panel.html", "partials/_asset_edit.html", context)
 
 
@@ -65,7 +82,15 @@ def save(
     services: ServicesDep,
     form: Annotated[AssetEditForm, Form()],
 ) -> Response:
-    view = asset_view(services.editor.edit(principal, asset_id, form.changes()), principal)
+    try:
+        saved = services.editor.edit(principal, asset_id, form.changes(), form.version or None)
+    except VersionConflict as exc:
+        current = services.editor.editable(principal, asset_id)
+        now_saved = edit_form_values(current.asset)
+        theirs = {name: now_saved[name] for name in exc.fields if name in now_saved}
+        context = _edit_panel(current.asset, principal, current.version, form.values(), theirs)
+        return render_variant(request, "pages/panel.html", "partials/_asset_edit.html", context, status_code=409)
+    view = asset_view(saved.asset, principal)
     if wants_fragment(request):
         return render(request, "partials/_asset_saved.html", {**view, "oob": False})
     return RedirectResponse(view["asset"].url, status_code=303)
@@ -76,7 +101,7 @@ def suggestion_panel(
     asset_id: str, request: Request, principal: CurrentPrincipal, services: ServicesDep
 ) -> HTMLResponse:
     asset = services.store.get(asset_id, principal)
-    found = suggestions(asset_id, principal, services)
+    found = services.suggestion_desk.suggestions(principal, asset_id)
     context = _panel(asset, principal, "Suggested tags", "partials/_suggestions.html", suggestions=found)
     return render_variant(request, "pages/panel.html", "partials/_suggestions.html", context)
 
@@ -91,10 +116,9 @@ def decide(
     decision: Annotated[Decision, Form()],
 ) -> Response:
     """Accepting adds the term (as a tag or a category) through the editor; both are remembered."""
-    body = build(lambda: SuggestionDecision(term=term, decision=decision))
-    detail = decide_suggestion(asset_id, body, principal, services)
+    asset = services.suggestion_desk.decide(principal, asset_id, term, decision)
     if not wants_fragment(request):
-        return RedirectResponse(detail.url, status_code=303)
-    asset = services.store.get(asset_id, principal)
-    context = {**asset_view(asset, principal), "suggestions": suggestions(asset_id, principal, services), "oob": True}
+        return RedirectResponse(f"/assets/{asset_path(asset_id)}", status_code=303)
+    found = services.suggestion_desk.suggestions(principal, asset_id)
+    context = {**asset_view(asset, principal), "suggestions": found, "oob": True}
     return render(request, "partials/_suggestions_decided.html", context)

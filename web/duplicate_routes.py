@@ -7,28 +7,18 @@ the page works without JavaScript and a reload never repeats an action.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from loupe_core.librarian.clusters import DuplicateCluster
+from loupe_core.librarian.clusters import DuplicateCluster, duplicate_clusters
 from loupe_core.librarian.completeness import RequiredField, missing_fields
 from loupe_core.librarian.duplicates import DuplicateQueue
-from search_api.deps import ServicesDep
-from search_api.routers.librarian import (
-    Librarian,
-    Merge,
-    PairDecision,
-    duplicates,
-    merge,
-    not_duplicate,
-    refresh_duplicates,
-)
+from search_api.deps import Librarian, ServicesDep
 from search_api.schemas import asset_summary
 from web.errors import PageRoute
-from web.forms import build
 from web.notices import notice_text, redirect_with_notice
 from web.rendering import render
 from web.search_form import SearchForm
@@ -83,7 +73,7 @@ def queue_page(
     queue: DuplicateQueue = DuplicateQueue.exact,
     notice: str | None = None,
 ) -> HTMLResponse:
-    clusters = cast(list[DuplicateCluster], duplicates(principal, services, queue))
+    clusters = duplicate_clusters(services.store, services.librarian_db, queue, principal)
     today = date.today()
     context = {
         "page_title": f"Duplicates ({queue.value}) – Loupe",
@@ -99,16 +89,14 @@ def queue_page(
 
 @router.post("/refresh")
 def refresh(principal: Librarian, services: ServicesDep, queue: Annotated[DuplicateQueue, Form()]) -> RedirectResponse:
-    refresh_duplicates(principal, services)
+    services.duplicates.refresh()
     return redirect_with_notice("/librarian/duplicates", "scanned", queue=queue.value)
 
 
 @router.post("/merge")
 def merge_cluster(principal: Librarian, services: ServicesDep, form: Annotated[MergeForm, Form()]) -> RedirectResponse:
     """Keep the chosen member and retire the rest; with `merge_metadata` their tags and text fold in."""
-    others = [member for member in form.members if member != form.keeper]
-    body = build(lambda: Merge(keeper=form.keeper, others=others, merge_metadata=form.merge_metadata))
-    merge(body, principal, services)
+    services.duplicate_decisions.merge(principal, form.keeper, form.members, form.merge_metadata)
     return redirect_with_notice(
         "/librarian/duplicates", "merged" if form.merge_metadata else "kept", queue=form.queue.value
     )
@@ -116,5 +104,5 @@ def merge_cluster(principal: Librarian, services: ServicesDep, form: Annotated[M
 
 @router.post("/not-duplicate")
 def reject_pair(principal: Librarian, services: ServicesDep, form: Annotated[PairForm, Form()]) -> RedirectResponse:
-    not_duplicate(PairDecision(a=form.a, b=form.b), principal, services)
+    services.duplicate_decisions.not_duplicate(principal, form.a, form.b)
     return redirect_with_notice("/librarian/duplicates", "not-duplicate", queue=form.queue.value)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from loupe_core.errors import InvalidQuery
 from loupe_core.librarian.editing import AssetChanges, BulkEdit
 from loupe_core.librarian.vocabulary import VocabularyTerm
-from loupe_core.schema import AssetStatus
+from loupe_core.schema import Asset, AssetStatus
 
 LIST_SEPARATORS = re.compile(r"[,;\n]")
 LONG_TEXT = 20_000
@@ -43,6 +43,21 @@ def build(factory: Callable[[], T]) -> T:
         raise InvalidQuery(problems) from exc
 
 
+def edit_form_values(asset: Asset) -> dict[str, str]:
+    """An asset's editable fields as the edit form shows them (and as `AssetEditForm.values` returns them)."""
+    return {
+        "title": asset.title,
+        "description": asset.description,
+        "tags": ", ".join(asset.tags),
+        "taxonomy": "\n".join(asset.taxonomy),
+        "status": asset.status.value,
+        "license_expires": asset.license_expires.isoformat() if asset.license_expires else "",
+        "credit": asset.credit or "",
+        "owner": asset.owner or "",
+        "groups": ", ".join(asset.groups),
+    }
+
+
 class AssetEditForm(BaseModel):
     title: str = Field(default="", max_length=1000)
     description: str = Field(default="", max_length=LONG_TEXT)
@@ -52,6 +67,12 @@ class AssetEditForm(BaseModel):
     license_expires: date | None = None
     """Empty keeps the current date: the core treats an absent field as unchanged."""
     credit: str = Field(default="", max_length=1000)
+    owner: str = Field(default="", max_length=200)
+    """Empty keeps the owner (the field is only shown to those who may hand assets over)."""
+    groups: str | None = Field(default=None, max_length=LONG_TEXT)
+    """Absent keeps the groups; present but empty makes the asset visible to its owner and librarians only."""
+    version: str = Field(default="", max_length=200)
+    """The version the form was filled from; empty saves over whatever is there."""
 
     @field_validator("license_expires", mode="before")
     @classmethod
@@ -68,8 +89,24 @@ class AssetEditForm(BaseModel):
                 status=self.status,
                 license_expires=self.license_expires,
                 credit=self.credit.strip(),
+                owner=self.owner.strip() or None,
+                groups=None if self.groups is None else split_terms(self.groups),
             )
         )
+
+    def values(self) -> dict[str, str]:
+        """What the person typed, to fill the form again after a conflict."""
+        return {
+            "title": self.title,
+            "description": self.description,
+            "tags": self.tags,
+            "taxonomy": self.taxonomy,
+            "status": self.status.value,
+            "license_expires": self.license_expires.isoformat() if self.license_expires else "",
+            "credit": self.credit,
+            "owner": self.owner,
+            "groups": self.groups or "",
+        }
 
 
 class BulkEditForm(BaseModel):

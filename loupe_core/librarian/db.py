@@ -1,4 +1,4 @@
-"""The librarian's own state (decisions, duplicate pairs, vocabulary) in a SQLite file.
+"""The librarian's own state (decisions, duplicate pairs, vocabulary, pending merges) in a SQLite file.
 
 It lives beside the asset store whichever backend serves search: these are workflow
 records, not searchable asset fields, and they must survive a reindex.
@@ -21,6 +21,7 @@ DDL = [
     "prompt TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS suggestion_decisions (asset_id TEXT NOT NULL, term TEXT NOT NULL, "
     "decision TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (asset_id, term))",
+    "CREATE TABLE IF NOT EXISTS merge_intents (id INTEGER PRIMARY KEY AUTOINCREMENT, intent TEXT NOT NULL)",
 ]
 
 

@@ -1,27 +1,37 @@
-"""Metadata edits, bulk edits and duplicate merges: permission-checked, audited, re-embedded.
+"""Metadata and visibility edits, one asset or many: permission-checked, versioned, audited, re-embedded.
 
-Librarians and admins may edit any asset they can see; contributors only their own. An
-asset the caller cannot see is "not found", one they can see but not edit is "forbidden".
-Every change is written to the audit log as field: [old, new].
+Librarians and admins may edit any asset they can see; contributors only their own, and they
+may only narrow who sees it. An asset the caller cannot see is "not found", one they can see
+but not edit is "forbidden". Every change is a person's edit (`loupe_core.curation`), so no
+later index run takes it back, and is written to the audit log as field: [old, new].
+
+Every write names the version it was computed from. A caller who says which version they
+saw (`If-Match`) gets a `VersionConflict` when it moved; otherwise the change is computed
+again on a fresh read, so two concurrent edits of different fields both land.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from loupe_core.accounts.permissions import Permission, may
 from loupe_core.accounts.store import AccountStore
-from loupe_core.errors import AssetNotFound, Forbidden, InvalidQuery
+from loupe_core.curation import field_value, record_edits
+from loupe_core.errors import AssetNotFound, Forbidden, InvalidQuery, VersionConflict
 from loupe_core.principal import Principal
 from loupe_core.schema import Asset, AssetStatus
-from loupe_core.store.base import AssetStore
+from loupe_core.store.base import AssetStore, Versioned
 
 TextEmbedder = Callable[[Asset], list[float] | None]
+Transform = Callable[[Asset], Asset]
 TEXT_FIELDS = {"title", "description", "tags"}
+BOOKKEEPING_FIELDS = {"indexed_at", "edits", "provenance"}
+"""Not audited as changes of their own: they record who changed the fields that are."""
+WRITE_ATTEMPTS = 5
 
 
 class AssetChanges(BaseModel):
@@ -36,6 +46,11 @@ class AssetChanges(BaseModel):
     status: AssetStatus | None = None
     license_expires: date | None = None
     credit: str | None = Field(default=None, max_length=1000)
+    owner: str | None = Field(default=None, min_length=1, max_length=200)
+    groups: list[str] | None = Field(default=None, max_length=100)
+
+    def values(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
 
 
 class BulkEdit(BaseModel):
@@ -46,6 +61,29 @@ class BulkEdit(BaseModel):
     remove_tags: list[str] = Field(default_factory=list, max_length=100)
     set_taxonomy: list[str] | None = None
     set_status: AssetStatus | None = None
+    set_groups: list[str] | None = Field(default=None, max_length=100)
+    set_owner: str | None = Field(default=None, min_length=1, max_length=200)
+    versions: dict[str, str] = Field(default_factory=dict, max_length=10_000)
+    """id -> the version (ETag) the caller saw; an asset that moved since is reported, not edited."""
+
+    def values_for(self, asset: Asset) -> dict[str, Any]:
+        removed = set(self.remove_tags)
+        values: dict[str, Any] = {"tags": [t for t in asset.tags if t not in removed] + self.add_tags}
+        for name, value in (
+            ("taxonomy", self.set_taxonomy),
+            ("status", self.set_status),
+            ("groups", self.set_groups),
+            ("owner", self.set_owner),
+        ):
+            if value is not None:
+                values[name] = value
+        return values
+
+
+class BulkConflict(BaseModel):
+    id: str
+    current_version: str
+    fields: dict[str, dict[str, Any]]
 
 
 class BulkReport(BaseModel):
@@ -53,6 +91,7 @@ class BulkReport(BaseModel):
     unchanged: list[str]
     forbidden: list[str]
     not_found: list[str]
+    conflicts: list[BulkConflict] = Field(default_factory=list)
 
 
 def can_edit(principal: Principal, asset: Asset) -> bool:
@@ -61,9 +100,33 @@ def can_edit(principal: Principal, asset: Asset) -> bool:
     )
 
 
-def _diff(before: Asset, after: Asset) -> dict[str, list[Any]]:
+def check_visibility_change(principal: Principal, before: Asset, values: dict[str, Any]) -> None:
+    """Only librarians and admins widen visibility or hand an asset over; contributors may narrow it."""
+    if may(principal, Permission.edit_any):
+        return
+    if "owner" in values and values["owner"] != before.owner:
+        raise Forbidden("only librarians and admins may change an asset's owner")
+    added = sorted(set(values.get("groups", before.groups)) - set(before.groups))
+    if added:
+        raise Forbidden(f"contributors may only narrow who sees an asset; adding {', '.join(added)} widens it")
+
+
+def audit_diff(before: Asset, after: Asset) -> dict[str, list[Any]]:
     old, new = before.without_vectors().model_dump(mode="json"), after.without_vectors().model_dump(mode="json")
-    return {k: [old[k], new[k]] for k in new if old[k] != new[k] and k != "indexed_at"}
+    return {k: [old[k], new[k]] for k in new if old[k] != new[k] and k not in BOOKKEEPING_FIELDS}
+
+
+def differing_fields(current: Asset, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields a stale write set to something other than what is stored now: yours beside theirs."""
+    try:
+        yours = Asset.model_validate({**current.model_dump(), **values})
+    except ValidationError:
+        yours = current
+    return {
+        name: {"yours": field_value(yours, name), "current": field_value(current, name)}
+        for name in values
+        if field_value(yours, name) != field_value(current, name)
+    }
 
 
 class AssetEditor:
@@ -72,69 +135,101 @@ class AssetEditor:
         self.accounts = accounts
         self.embed_text = embed_text
 
-    def _editable(self, principal: Principal, asset_id: str) -> Asset:
-        asset = self.store.get(asset_id, principal)
-        if not can_edit(principal, asset):
+    def editable(self, principal: Principal, asset_id: str) -> Versioned:
+        current = self.store.get_versioned(asset_id, principal)
+        if not can_edit(principal, current.asset):
             raise Forbidden(f"you may not edit {asset_id!r}")
-        return asset
+        return current
 
-    def _save(self, principal: Principal, before: Asset, after: Asset, action: str) -> Asset:
-        changes = _diff(before, after)
-        if not changes:
-            return before
-        if TEXT_FIELDS & changes.keys():
-            after = after.model_copy(update={"text_vector": self.embed_text(after)})
-        report = self.store.upsert([after])
-        if report.failures:
-            raise InvalidQuery(f"could not save {after.id!r}: {report.failures[0].reason}")
-        self.accounts.record(principal.user_id, action, f"asset:{after.id}", changes)
-        return after
+    def edit(
+        self, principal: Principal, asset_id: str, changes: AssetChanges, expected_version: str | None = None
+    ) -> Versioned:
+        """Apply a person's changes; with `expected_version`, only onto the version they saw."""
+        values = changes.values()
+        return self.update(principal, asset_id, lambda _: values, "asset.edit", expected_version)
 
-    def edit(self, principal: Principal, asset_id: str, changes: AssetChanges) -> Asset:
-        before = self._editable(principal, asset_id)
-        after = Asset.model_validate({**before.model_dump(), **changes.model_dump(exclude_none=True)})
-        return self._save(principal, before, after, "asset.edit")
+    def update(
+        self,
+        principal: Principal,
+        asset_id: str,
+        values_of: Callable[[Asset], dict[str, Any]],
+        action: str,
+        expected_version: str | None = None,
+    ) -> Versioned:
+        """Edit with values computed from the current asset (recomputed if it moves meanwhile)."""
+
+        def checked(before: Asset) -> Asset:
+            values = values_of(before)
+            check_visibility_change(principal, before, values)
+            try:
+                return record_edits(before, values, principal.user_id, datetime.now(UTC))
+            except ValidationError as exc:
+                raise InvalidQuery(f"invalid value: {exc.errors()[0]['msg']}") from exc
+
+        def conflict(current: Versioned) -> VersionConflict:
+            fields = differing_fields(current.asset, values_of(current.asset))
+            return VersionConflict(
+                f"{asset_id!r} changed since version {expected_version} (now {current.version})",
+                asset_id,
+                current.version,
+                fields,
+            )
+
+        return self.write(principal, asset_id, checked, action, expected_version, conflict)
+
+    def write(
+        self,
+        principal: Principal,
+        asset_id: str,
+        transform: Transform,
+        action: str,
+        expected_version: str | None = None,
+        conflict: Callable[[Versioned], VersionConflict] | None = None,
+        actor: str | None = None,
+    ) -> Versioned:
+        """Read, transform, write conditionally, audit; the one path every person's change takes."""
+        for _ in range(WRITE_ATTEMPTS):
+            current = self.editable(principal, asset_id)
+            if expected_version is not None and current.version != expected_version:
+                raise (conflict or _plain_conflict)(current)
+            after = transform(current.asset)
+            changes = audit_diff(current.asset, after)
+            if not changes:
+                return current
+            if TEXT_FIELDS & changes.keys():
+                after = after.model_copy(update={"text_vector": self.embed_text(after)})
+            report = self.store.upsert([after], {asset_id: current.version})
+            if report.failures and report.failures[0].stale:
+                continue  # someone wrote in between: the next round reads again (or reports it)
+            if report.failures:
+                raise InvalidQuery(f"could not save {asset_id!r}: {report.failures[0].reason}")
+            self.accounts.record(actor or principal.user_id, action, f"asset:{asset_id}", changes)
+            return Versioned(after, report.versions[asset_id])
+        raise InvalidQuery(f"{asset_id!r} kept changing while it was saved ({WRITE_ATTEMPTS} tries); try again")
 
     def bulk(self, principal: Principal, edit: BulkEdit) -> BulkReport:
+        """Each asset on its own: a conflict, a refusal or a missing id never stops the others."""
         report = BulkReport(updated=[], unchanged=[], forbidden=[], not_found=[])
         for asset_id in dict.fromkeys(edit.ids):
             try:
-                before = self._editable(principal, asset_id)
+                before = self.editable(principal, asset_id)
+                saved = self.update(
+                    principal, asset_id, edit.values_for, "asset.bulk_edit", edit.versions.get(asset_id)
+                )
             except AssetNotFound:
                 report.not_found.append(asset_id)
-                continue
             except Forbidden:
                 report.forbidden.append(asset_id)
-                continue
-            tags = [t for t in before.tags if t not in set(edit.remove_tags)] + edit.add_tags
-            update: dict[str, Any] = {"tags": tags}
-            if edit.set_taxonomy is not None:
-                update["taxonomy"] = edit.set_taxonomy
-            if edit.set_status is not None:
-                update["status"] = edit.set_status
-            after = Asset.model_validate({**before.model_dump(), **update})
-            saved = self._save(principal, before, after, "asset.bulk_edit")
-            (report.updated if saved is not before else report.unchanged).append(asset_id)
+            except VersionConflict as exc:
+                report.conflicts.append(
+                    BulkConflict(id=asset_id, current_version=exc.current_version, fields=exc.fields)
+                )
+            else:
+                (report.updated if saved.version != before.version else report.unchanged).append(asset_id)
         return report
 
-    def merge(self, principal: Principal, keeper_id: str, others: Sequence[str], merge_metadata: bool) -> Asset:
-        """Keep one asset, retire the others; optionally fold their tags, categories and text in."""
-        keeper = self._editable(principal, keeper_id)
-        retired = [self._editable(principal, other) for other in dict.fromkeys(others) if other != keeper_id]
-        if not retired:
-            raise InvalidQuery("merge needs at least one asset besides the keeper")
-        merged = keeper
-        if merge_metadata:
-            update: dict[str, Any] = {
-                "tags": keeper.tags + [t for o in retired for t in o.tags],
-                "taxonomy": keeper.taxonomy + [p for o in retired for p in o.taxonomy],
-            }
-            for field in ("description", "credit", "license_expires"):
-                if not getattr(keeper, field):
-                    update[field] = next((getattr(o, field) for o in retired if getattr(o, field)), None)
-            merged = self._save(
-                principal, keeper, Asset.model_validate({**keeper.model_dump(), **update}), "asset.merge"
-            )
-        for other in retired:
-            self._save(principal, other, other.model_copy(update={"status": AssetStatus.retired}), "asset.retire")
-        return merged
+
+def _plain_conflict(current: Versioned) -> VersionConflict:
+    return VersionConflict(
+        f"{current.asset.id!r} changed since it was read (now {current.version})", current.asset.id, current.version, {}
+    )

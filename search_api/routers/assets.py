@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from loupe_core.errors import AssetNotFound, Forbidden, InvalidQuery
-from loupe_core.librarian.editing import AssetChanges, can_edit
+from loupe_core.errors import AssetNotFound
+from loupe_core.librarian.editing import AssetChanges
 from loupe_core.librarian.suggestions import Decision, Suggestion
 from search_api.deps import CurrentPrincipal, ServicesDep
+from search_api.errors import VersionConflictBody, etag
 from search_api.params import SearchQueryDep
 from search_api.schemas import AssetDetail, SearchResponse, asset_detail, search_response
 
@@ -44,10 +46,7 @@ def original(asset_id: str, principal: CurrentPrincipal, services: ServicesDep) 
 
 @router.get("/{asset_id:path}/suggestions", response_model=list[Suggestion], summary="Tag suggestions")
 def suggestions(asset_id: str, principal: CurrentPrincipal, services: ServicesDep) -> list[Suggestion]:
-    asset = services.store.get(asset_id, principal)
-    if not can_edit(principal, asset):
-        raise Forbidden(f"you may not edit {asset_id!r}")
-    return services.suggester.suggest(asset)
+    return services.suggestion_desk.suggestions(principal, asset_id)
 
 
 class SuggestionDecision(BaseModel):
@@ -59,33 +58,50 @@ class SuggestionDecision(BaseModel):
 def decide_suggestion(
     asset_id: str, body: SuggestionDecision, principal: CurrentPrincipal, services: ServicesDep
 ) -> AssetDetail:
-    asset = services.store.get(asset_id, principal)
-    terms = {t.term: t for t in services.vocabulary.terms()}
-    if body.term not in terms:
-        raise InvalidQuery(f"{body.term!r} is not in the vocabulary")
-    if body.decision == "accepted":
-        term = terms[body.term]
-        changes = (
-            AssetChanges(taxonomy=[*asset.taxonomy, term.term])
-            if term.kind == "taxonomy"
-            else AssetChanges(tags=[*asset.tags, term.term])
-        )
-        asset = services.editor.edit(principal, asset_id, changes)
-    elif not can_edit(principal, asset):
-        raise Forbidden(f"you may not edit {asset_id!r}")
-    services.suggester.record(asset_id, body.term, body.decision, principal.user_id)
-    services.accounts.record(principal.user_id, f"suggestion.{body.decision}", f"asset:{asset_id}", {"term": body.term})
+    asset = services.suggestion_desk.decide(principal, asset_id, body.term, body.decision)
     return asset_detail(asset, date.today())
 
 
-@router.patch("/{asset_id:path}", response_model=AssetDetail, summary="Edit an asset's metadata")
-def edit(asset_id: str, changes: AssetChanges, principal: CurrentPrincipal, services: ServicesDep) -> AssetDetail:
-    return asset_detail(services.editor.edit(principal, asset_id, changes), date.today())
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=200,
+        description="The ETag from GET: the edit applies only if nobody changed the asset since (412 otherwise)",
+    ),
+]
+
+
+@router.patch(
+    "/{asset_id:path}",
+    response_model=AssetDetail,
+    summary="Edit an asset's metadata or visibility",
+    responses={412: {"model": VersionConflictBody, "description": "The asset changed since the If-Match version"}},
+)
+def edit(
+    asset_id: str,
+    changes: AssetChanges,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AssetDetail:
+    saved = services.editor.edit(principal, asset_id, changes, version_of(if_match))
+    response.headers["ETag"] = etag(saved.version)
+    return asset_detail(saved.asset, date.today())
 
 
 @router.get("/{asset_id:path}", response_model=AssetDetail, summary="One asset's metadata")
-def detail(asset_id: str, principal: CurrentPrincipal, services: ServicesDep) -> AssetDetail:
-    return asset_detail(services.store.get(asset_id, principal), date.today())
+def detail(asset_id: str, principal: CurrentPrincipal, services: ServicesDep, response: Response) -> AssetDetail:
+    found = services.store.get_versioned(asset_id, principal)
+    response.headers["ETag"] = etag(found.version)
+    return asset_detail(found.asset, date.today())
+
+
+def version_of(if_match: str | None) -> str | None:
+    """`"12"` or `W/"12"` -> `12`; `*` (any version) and no header mean an unconditional edit."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    return if_match.strip().removeprefix("W/").strip('"')
 
 
 def _inside(root: Path, name: str) -> Path:

@@ -176,7 +176,7 @@ def test_bulk_edit_respects_edit_rights(app_and_keys: tuple[TestClient, dict[Rol
     client, librarian = as_role(app_and_keys, Role.librarian)
     edit = {"ids": ["full-1", "full-2", "ghost"], "add_tags": ["campaign-2026"]}
     report = client.post("/api/librarian/bulk", json=edit, headers=librarian).json()
-    assert report == {"updated": ["full-1", "full-2"], "unchanged": [], "forbidden": [], "not_found": ["ghost"]}
+    assert report == {"updated": ["full-1", "full-2"], "unchanged": [], "forbidden": [], "not_found": ["ghost"], "conflicts": []}
     _, contributor = as_role(app_and_keys, Role.contributor)
     denied = client.post("/api/librarian/bulk", json=edit, headers=contributor).json()
     assert denied["updated"] == [] and set(denied["forbidden"]) | set(denied["not_found"]) == set(edit["ids"])
