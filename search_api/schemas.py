@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from loupe_core.librarian.reports import LicenceWatchlist
 from loupe_core.query import SearchMode, SearchResult
-from loupe_core.schema import Asset, AssetStatus, LicenseState
+from loupe_core.schema import Asset, AssetStatus, FieldConflict, FieldEdit, LicenseState
 
 
 class AssetSummary(BaseModel):
@@ -43,6 +43,10 @@ class AssetDetail(AssetSummary):
     has_image_vector: bool
     has_text_vector: bool
     download_url: str
+    provenance: dict[str, str]
+    """Field -> where its value came from; `edited` values were set by a person and outrank every source."""
+    edits: dict[str, FieldEdit]
+    conflicts: dict[str, FieldConflict]
 
 
 class Hit(BaseModel):
@@ -127,6 +131,9 @@ def asset_detail(asset: Asset, today: date) -> AssetDetail:
                     "created_at",
                     "indexed_at",
                     "license_expires",
+                    "provenance",
+                    "edits",
+                    "conflicts",
                 }
             ),
             "has_image_vector": asset.image_vector is not None,

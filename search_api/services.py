@@ -17,13 +17,17 @@ from loupe_core.analytics.recorder import EventRecorder
 from loupe_core.encoders.metadata_text import metadata_text
 from loupe_core.encoders.registry import Encoders
 from loupe_core.librarian.completeness import RequiredField
+from loupe_core.librarian.conflicts import ConflictDesk
 from loupe_core.librarian.db import open_librarian_db
+from loupe_core.librarian.duplicate_decisions import DuplicateDecisions
 from loupe_core.librarian.duplicates import DuplicateFinder, DuplicateThresholds
 from loupe_core.librarian.editing import AssetEditor
 from loupe_core.librarian.reports import LibrarianReports
+from loupe_core.librarian.suggestion_decisions import SuggestionDesk
 from loupe_core.librarian.suggestions import TagSuggester
 from loupe_core.librarian.vocabulary import Vocabulary
 from loupe_core.librarian.vocabulary_edits import VocabularyEditor
+from loupe_core.relevance.floors import relevance_floors
 from loupe_core.schema import Asset
 from loupe_core.search_service import SearchService
 from loupe_core.settings import Settings
@@ -50,6 +54,9 @@ class Services:
     vocabulary: Vocabulary
     suggester: TagSuggester
     editor: AssetEditor
+    duplicate_decisions: DuplicateDecisions
+    conflicts: ConflictDesk
+    suggestion_desk: SuggestionDesk
     duplicates: DuplicateFinder
     administration: Administration
     analyst_reports: AnalystReports
@@ -71,6 +78,7 @@ class Services:
             text = encoders.text()
             return text.encode_texts([metadata_text(asset)])[0].tolist() if text else asset.text_vector
 
+        editor = AssetEditor(store, accounts, embed_text)
         return cls(
             settings=settings,
             store=store,
@@ -81,6 +89,7 @@ class Services:
                 settings.max_image_pixels,
                 synonyms=vocabulary.synonyms_for,
                 hide_expired_from_viewers=not settings.show_expired_to_viewers,
+                floors=relevance_floors(settings, store, encoders),
             ),
             accounts=accounts,
             cookies=CookieSigner(settings.resolved_secret_key()),
@@ -91,7 +100,10 @@ class Services:
             librarian_db=librarian_db,
             vocabulary=vocabulary,
             suggester=suggester,
-            editor=AssetEditor(store, accounts, embed_text),
+            editor=editor,
+            duplicate_decisions=DuplicateDecisions(editor, librarian_db),
+            conflicts=ConflictDesk(editor),
+            suggestion_desk=SuggestionDesk(editor, suggester),
             duplicates=DuplicateFinder(
                 store,
                 librarian_db,

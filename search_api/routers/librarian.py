@@ -1,4 +1,4 @@
-"""Librarian reports and actions: incomplete metadata, duplicate queues, licences, vocabulary, bulk edit.
+"""Librarian reports and actions: incomplete metadata, duplicates, conflicts, licences, vocabulary, bulk edit.
 
 Reports come from `loupe_core.librarian.reports` and vocabulary changes go through
 `loupe_core.librarian.vocabulary_edits`, the services the librarian pages call too.
@@ -13,15 +13,17 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from loupe_core.curation import Resolution
 from loupe_core.librarian.clusters import DuplicateCluster, duplicate_clusters
 from loupe_core.librarian.completeness import IncompleteReport, RequiredField
-from loupe_core.librarian.duplicates import DuplicateQueue, mark_not_duplicate
+from loupe_core.librarian.conflicts import ConflictRow
+from loupe_core.librarian.duplicates import DuplicateQueue
 from loupe_core.librarian.editing import BulkEdit, BulkReport
 from loupe_core.librarian.vocabulary import VocabularyTerm
 from loupe_core.librarian.vocabulary_edits import MAX_VOCABULARY_UPLOAD
 from search_api.csv_export import CSV_RESPONSE, csv_response
 from search_api.deps import Editor, Librarian, ServicesDep
-from search_api.schemas import AssetSummary, LicenceReport, asset_summary, licence_report
+from search_api.schemas import AssetDetail, AssetSummary, LicenceReport, asset_detail, asset_summary, licence_report
 
 router = APIRouter(prefix="/api/librarian", tags=["librarian"])
 Format = Literal["json", "csv"]
@@ -79,16 +81,30 @@ class Merge(BaseModel):
 
 @router.post("/duplicates/not-duplicate", status_code=204)
 def not_duplicate(decision: PairDecision, principal: Librarian, services: ServicesDep) -> None:
-    for asset_id in (decision.a, decision.b):
-        services.store.get(asset_id, principal)
-    mark_not_duplicate(services.librarian_db, decision.a, decision.b, principal.user_id)
-    services.accounts.record(principal.user_id, "duplicate.not_duplicate", f"asset:{decision.a}", {"b": decision.b})
+    services.duplicate_decisions.not_duplicate(principal, decision.a, decision.b)
 
 
 @router.post("/duplicates/merge", response_model=AssetSummary)
 def merge(body: Merge, principal: Librarian, services: ServicesDep) -> AssetSummary:
-    kept = services.editor.merge(principal, body.keeper, body.others, body.merge_metadata)
+    kept = services.duplicate_decisions.merge(principal, body.keeper, body.others, body.merge_metadata)
     return asset_summary(kept, date.today())
+
+
+@router.get("/conflicts", response_model=list[ConflictRow], summary="Edited fields whose sources changed since")
+def conflicts(principal: Librarian, services: ServicesDep) -> list[ConflictRow]:
+    return services.conflicts.list(principal)
+
+
+class ConflictDecision(BaseModel):
+    asset_id: str = Field(min_length=1, max_length=512)
+    field: str = Field(min_length=1, max_length=100)
+    resolution: Resolution
+
+
+@router.post("/conflicts/resolve", response_model=AssetDetail, summary="Keep the edit, or take the source's value")
+def resolve_conflict(body: ConflictDecision, principal: Librarian, services: ServicesDep) -> AssetDetail:
+    saved = services.conflicts.resolve(principal, body.asset_id, body.field, body.resolution)
+    return asset_detail(saved.asset, date.today())
 
 
 @router.get("/licences", response_model=LicenceReport, responses=CSV_RESPONSE)
