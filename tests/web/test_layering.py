@@ -16,8 +16,6 @@ import pytest
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 ROUTERS = "search_api.routers"
-PENDING = {"asset_edit_routes.py", "duplicate_routes.py"}
-"""Modules still calling handlers while their own rewrite is under way; delete each entry once it is done."""
 
 
 def _imported_modules(tree: ast.Module) -> set[str]:
@@ -43,15 +41,7 @@ def _web_modules() -> list[Path]:
 
 @pytest.mark.parametrize("path", _web_modules(), ids=lambda p: str(p.relative_to(WEB)))
 def test_web_module_does_not_import_api_handlers(path: Path) -> None:
-    if path.name in PENDING:
-        pytest.skip("listed in PENDING")
     assert router_imports(path) == [], f"web/{path.relative_to(WEB)} imports API handlers; call a service instead"
-
-
-def test_pending_modules_still_need_the_exemption() -> None:
-    """Keeps PENDING honest: once a module stops importing handlers, its entry must go."""
-    for name in sorted(PENDING):
-        assert router_imports(WEB / name), f"web/{name} no longer imports handlers; remove it from PENDING"
 
 
 @pytest.mark.parametrize(
