@@ -198,7 +198,7 @@ class AssetEditor:
                 return current
             if TEXT_FIELDS & changes.keys():
                 after = after.model_copy(update={"text_vector": self.embed_text(after)})
-            report = self.store.upsert([after], {asset_id: current.version})
+            report = self.store.upsert([after], {asset_id: current.version}, wait_for_search=True)
             if report.failures and report.failures[0].stale:
                 continue  # someone wrote in between: the next round reads again (or reports it)
             if report.failures:

@@ -59,12 +59,16 @@ def stale_reason(expected: str | None, found: str | None) -> str:
 class AssetStore(Protocol):
     """Persistence and search for assets. Every read takes the caller's principal (None = system)."""
 
-    def upsert(self, assets: Sequence[Asset], expected: Expected | None = None) -> WriteReport:
+    def upsert(
+        self, assets: Sequence[Asset], expected: Expected | None = None, *, wait_for_search: bool = False
+    ) -> WriteReport:
         """Insert or replace whole assets by id, atomically per asset.
 
         An asset named in `expected` is written only if it is still at that version (or still
         absent, for None); otherwise it fails with `stale=True` and is left as it is. This is
         what keeps a person's edit and a concurrent index run from overwriting each other.
+        `wait_for_search` returns only once searches see the write: a person's edit (a group
+        removed) must hold on every surface the moment they see "saved"; bulk indexing need not wait.
         """
         ...
 

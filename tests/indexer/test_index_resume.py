@@ -115,11 +115,13 @@ class FailingStore:
         self._fail_on = fail_on
         self._writes = 0
 
-    def upsert(self, assets: Sequence[Asset], expected: Expected | None = None) -> WriteReport:
+    def upsert(
+        self, assets: Sequence[Asset], expected: Expected | None = None, *, wait_for_search: bool = False
+    ) -> WriteReport:
         self._writes += 1
         if self._writes == self._fail_on:
             raise BackendUnavailable("the search backend is not answering")
-        return self._store.upsert(assets, expected)
+        return self._store.upsert(assets, expected, wait_for_search=wait_for_search)
 
     def delete(self, ids: Iterable[str]) -> int:
         return self._store.delete(ids)

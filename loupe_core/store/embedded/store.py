@@ -70,8 +70,13 @@ class EmbeddedStore:
             migrate(conn, self.layout)
 
     # -- writes -----------------------------------------------------------------------------
-    def upsert(self, assets: Sequence[Asset], expected: Expected | None = None) -> WriteReport:
-        """The version check and the write share one IMMEDIATE transaction, so no writer slips between."""
+    def upsert(
+        self, assets: Sequence[Asset], expected: Expected | None = None, *, wait_for_search: bool = False
+    ) -> WriteReport:
+        """The version check and the write share one IMMEDIATE transaction, so no writer slips between.
+
+        Searches see a write once it commits, so `wait_for_search` needs nothing more.
+        """
         report = WriteReport()
         with self._pool.write() as conn:
             for asset in assets:

@@ -90,9 +90,12 @@ class OpenSearchStore:
                 self._ready = True
 
     # -- writes -----------------------------------------------------------------------------
-    def upsert(self, assets: Sequence[Asset], expected: Expected | None = None) -> WriteReport:
+    def upsert(
+        self, assets: Sequence[Asset], expected: Expected | None = None, *, wait_for_search: bool = False
+    ) -> WriteReport:
         """Conditional writes use the engine's own optimistic concurrency (`if_seq_no` and
-        `if_primary_term`, or `create` for an asset that must not exist yet)."""
+        `if_primary_term`, or `create` for an asset that must not exist yet); `wait_for_search`
+        is the bulk request's `refresh=wait_for`."""
         self._ensure_indices()
         report = WriteReport()
         expected = expected or {}
@@ -113,7 +116,8 @@ class OpenSearchStore:
                     action.update(condition)
                 yield action
 
-        for ok, result in bulk_results(self._cluster, actions(), raise_on_exception=False):
+        options = {"refresh": "wait_for"} if wait_for_search else {}
+        for ok, result in bulk_results(self._cluster, actions(), raise_on_exception=False, **options):
             asset_id = str(result.get("_id"))
             if ok:
                 report.written += 1
