@@ -33,6 +33,18 @@ class VectorField(StrEnum):
     text = "text_vector"
 
 
+class FusionMethod(StrEnum):
+    """How a query's ranked lists become one ranking (see `loupe_core.store.fusion`)."""
+
+    rrf = "rrf"
+    weighted_rrf = "weighted_rrf"
+    scores = "scores"
+
+
+KEYWORD_LIST = "keyword"
+"""The evidence key of the keyword list; vector lists are keyed by their field name."""
+
+
 class FacetName(StrEnum):
     taxonomy = "taxonomy"
     tags = "tags"
@@ -104,6 +116,15 @@ class Query(BaseModel):
     size: int = Field(default=24, ge=0, le=1000)
     knn_k: int = Field(default=100, ge=1, le=10_000)
     rrf_k: int = Field(default=60, ge=1)
+    fusion: FusionMethod = FusionMethod.rrf
+    keyword_weight: float = Field(default=1.0, gt=0, le=100)
+    """Weight of the keyword list against each vector list (1) in weighted fusions."""
+    floors: dict[VectorField, float] = Field(default_factory=dict)
+    """Minimum cosine per vector field: a hit found only by vector lists enters the result set only
+    when it clears its field's floor in one of them. Keyword matches always enter. No entry: no floor."""
+    limit: int | None = Field(default=None, ge=0, le=10_000)
+    """Caps a search by meaning (semantic or hybrid) to its best `limit` hits; totals and facets
+    count exactly those. The by-meaning rescue uses it."""
     today: date | None = None
     expiring_days: int = Field(default=30, ge=0)
     principal: Principal | None = None
@@ -147,10 +168,23 @@ class FacetBucket(BaseModel):
     count: int
 
 
+class ListEvidence(BaseModel):
+    """Where a hit stood in one ranked list: its 1-based rank and that list's own score
+    (BM25 on the backend's scale for the keyword list, cosine for a vector list)."""
+
+    rank: int
+    score: float
+    cleared_floor: bool = True
+    """Vector lists: whether the cosine cleared the field's floor (a keyword match below it
+    is still shown, the vector list just did not vouch for it)."""
+
+
 class SearchHit(BaseModel):
     asset: Asset
     score: float
     highlights: dict[str, list[str]] = Field(default_factory=dict)
+    evidence: dict[str, ListEvidence] = Field(default_factory=dict)
+    """Per ranked list (`KEYWORD_LIST` or a vector field name) that found the hit."""
 
 
 class SearchResult(BaseModel):
@@ -160,7 +194,12 @@ class SearchResult(BaseModel):
     took_ms: float = 0.0
     mode: SearchMode = SearchMode.hybrid
     notes: list[str] = Field(default_factory=list)
+    """Plain sentences for whoever searched (a feature they asked for is unavailable, a rescue)."""
+    notices: list[str] = Field(default_factory=list)
+    """Operational notices (a model missing, a degraded backend): for admins and librarians only."""
     keyword_matches: int | None = None
     """How many assets the keyword part matched (capped at the fusion window in hybrid mode);
     None when the query had no keyword part. Zero-result analytics and rescue read it."""
     rescued: bool = False
+    floors: dict[VectorField, float] = Field(default_factory=dict)
+    """The relevance floors the search applied (empty: none)."""

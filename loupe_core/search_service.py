@@ -1,11 +1,18 @@
 """Turns what a user typed or uploaded into a store `Query`: encodes text and images once.
 
 The API and the web pages both call this service, so fallbacks (no CLIP weights -> text
-vectors only; no encoders -> keyword) behave the same everywhere and are reported in `notes`.
+vectors only; no encoders -> keyword) behave the same everywhere. What went missing is an
+operational notice (`SearchResult.notices`: configuration, for admins, librarians and the
+logs); a user reads a plain note only when a feature they asked for is unavailable.
+
+Searches by meaning apply the calibrated relevance floors (`loupe_core.relevance`), so a query
+that means nothing to the library finds nothing; when keyword search finds nothing, the rescue
+shows at most `RESCUE_LIMIT` hits that clear the floors, or none.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,10 +23,17 @@ from loupe_core.errors import EncoderUnavailable
 from loupe_core.images import open_image
 from loupe_core.principal import Principal
 from loupe_core.query import Query, SearchMode, SearchResult, VectorField
+from loupe_core.relevance.floors import RelevanceFloors
 from loupe_core.schema import LicenseState
 from loupe_core.store.base import AssetStore
 
+logger = logging.getLogger(__name__)
+
 QUERY_CACHE_SIZE = 1024
+RESCUE_LIMIT = 12
+"""At most this many "closest by meaning" hits when keyword search found nothing."""
+MEANING_UNAVAILABLE = "Search by meaning isn't available on this server; showing keyword matches instead."
+IMAGE_SEARCH_UNAVAILABLE = "Search by image isn't available on this server."
 
 
 class QueryVectorCache:
@@ -61,8 +75,11 @@ class SearchService:
         max_image_pixels: int,
         synonyms: Synonyms = no_synonyms,
         hide_expired_from_viewers: bool = True,
+        floors: RelevanceFloors | None = None,
     ) -> None:
+        """`floors`: None searches by meaning without relevance floors (every neighbour enters)."""
         self.store = store
+        self.floors = floors
         self.encoders = encoders
         self.max_image_pixels = max_image_pixels
         self.synonyms = synonyms
@@ -83,13 +100,13 @@ class SearchService:
         return query.model_copy(update=update) if update else query
 
     def text_vectors(self, text: str) -> tuple[dict[VectorField, list[float]], list[str]]:
-        """CLIP text -> image space and MiniLM -> metadata space; notes say what was missing.
+        """CLIP text -> image space and MiniLM -> metadata space; notices say what was missing.
 
         MiniLM runs on a helper thread while CLIP runs on the caller's: torch releases the GIL,
         so the query waits for the slower tower rather than for both one after the other.
         """
         vectors: dict[VectorField, list[float]] = {}
-        notes: list[str] = []
+        notices: list[str] = []
         clip, encoder = self.encoders.clip(), self.encoders.text()
         metadata = (
             self._helper.submit(self._cached, "text", text, lambda: encoder.encode_texts([text])[0].tolist())
@@ -99,12 +116,17 @@ class SearchService:
         if clip is not None:
             vectors[VectorField.image] = self._cached("clip", text, lambda: clip.encode_texts([text])[0].tolist())
         else:
-            notes.append(f"image-text search unavailable: {self.encoders.problems.get('clip', 'no CLIP model')}")
+            notices.append(f"image-text search unavailable: {self.encoders.problems.get('clip', 'no CLIP model')}")
         if metadata is not None:
             vectors[VectorField.text] = metadata.result()
         else:
-            notes.append(f"text-embedding search unavailable: {self.encoders.problems.get('text', 'no text model')}")
-        return vectors, notes
+            notices.append(f"text-embedding search unavailable: {self.encoders.problems.get('text', 'no text model')}")
+        return vectors, notices
+
+    def _by_meaning(self, query: Query, vectors: dict[VectorField, list[float]], **update: object) -> Query:
+        """The query with text-derived vectors and their fields' floors."""
+        floors = self.floors.floors(list(vectors)) if self.floors is not None else {}
+        return query.model_copy(update={"vectors": vectors, "floors": floors, **update})
 
     def _cached(self, model: str, text: str, compute: Callable[[], list[float]]) -> list[float]:
         key = (model, text)
@@ -117,31 +139,36 @@ class SearchService:
     def search(self, query: Query) -> SearchResult:
         query = self._prepare(query)
         notes: list[str] = []
+        notices: list[str] = []
         if query.mode is not SearchMode.keyword and query.text and not query.vectors:
-            vectors, notes = self.text_vectors(query.text)
+            vectors, notices = self.text_vectors(query.text)
             if vectors:
-                query = query.model_copy(update={"vectors": vectors})
+                query = self._by_meaning(query, vectors)
             elif query.mode is SearchMode.semantic:
                 query = query.model_copy(update={"mode": SearchMode.keyword})
-                notes.append("semantic search fell back to keyword search")
+                notes.append(MEANING_UNAVAILABLE)
         result = self.store.search(query)
         if result.keyword_matches == 0 and query.text:
             result = self._rescue(query, result)
         result.notes = [*notes, *result.notes]
+        result.notices = [*notices, *result.notices]
         return result
 
     def _rescue(self, query: Query, result: SearchResult) -> SearchResult:
-        """Keyword search found nothing: answer by meaning instead, and say so."""
-        if result.total == 0 and query.mode is SearchMode.keyword:
-            vectors, _ = self.text_vectors(query.text)
-            if not vectors:
-                return result
-            result = self.store.search(query.model_copy(update={"mode": SearchMode.semantic, "vectors": vectors}))
-            result.keyword_matches = 0
-        if result.total:
-            result.rescued = True
-            result.notes.append(f"No keyword matches for “{query.text}”; showing results by meaning instead.")
-        return result
+        """Keyword search found nothing: the closest hits by meaning that clear the floors, capped.
+
+        Nothing above the floors stays an empty result (logged as a zero-result search), so
+        a nonsense word never fills the page with the library's least bad matches.
+        """
+        vectors = query.vectors if query.uses_vectors else self.text_vectors(query.text)[0]
+        if not vectors:
+            return result
+        closest = self.store.search(self._by_meaning(query, vectors, mode=SearchMode.semantic, limit=RESCUE_LIMIT))
+        closest.keyword_matches = 0
+        if closest.total:
+            closest.rescued = True
+            closest.notes.append(f"No matches for “{query.text}”; showing the closest by meaning instead.")
+        return closest
 
     def suggest(self, prefix: str, principal: Principal | None, size: int) -> list[tuple[str, str]]:
         """(id, title) of visible assets whose words start like the prefix, best first, titles unique.
@@ -177,9 +204,8 @@ class SearchService:
         decoded = open_image(data, self.max_image_pixels)
         clip = self.encoders.clip()
         if clip is None:
-            raise EncoderUnavailable(
-                f"search by image needs a CLIP model: {self.encoders.problems.get('clip', 'not configured')}"
-            )
+            logger.warning("search by image refused: %s", self.encoders.problems.get("clip", "no CLIP model"))
+            raise EncoderUnavailable(IMAGE_SEARCH_UNAVAILABLE)
         vector = clip.encode_images([decoded.image])[0].tolist()
         mode = SearchMode.hybrid if query.text else SearchMode.semantic
         return self.search(query.model_copy(update={"vectors": {VectorField.image: vector}, "mode": mode}))

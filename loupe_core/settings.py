@@ -73,6 +73,24 @@ class Settings(BaseSettings):
 
     knn_candidates: int = Field(default=100, ge=1, le=10_000, description="k for vector search before paging.")
     rrf_k: int = Field(default=60, ge=1)
+    fusion: Literal["rrf", "weighted_rrf", "scores"] = Field(
+        default="rrf", description="How keyword and vector lists are fused (bench/relevance.py compares them)."
+    )
+    keyword_weight: float = Field(
+        default=1.0, gt=0, le=100, description="Weight of the keyword list in weighted_rrf and scores fusion."
+    )
+    image_floor: float | None = Field(
+        default=None,
+        ge=-1,
+        le=1,
+        description="Minimum CLIP text-to-image cosine for a hit found only by image vectors; unset = calibrated.",
+    )
+    text_floor: float | None = Field(
+        default=None,
+        ge=-1,
+        le=1,
+        description="Minimum metadata-embedding cosine for a hit found only by text vectors; unset = calibrated.",
+    )
 
     secret_key: SecretStr | None = Field(
         default=None,
@@ -137,6 +155,11 @@ class Settings(BaseSettings):
     @property
     def librarian_db_path(self) -> Path:
         return self.data_dir / "librarian.sqlite3"
+
+    @property
+    def relevance_floors_path(self) -> Path:
+        """Calibrated relevance floors per vector field and model (see loupe_core.relevance)."""
+        return self.data_dir / "relevance_floors.json"
 
     @property
     def search_log_path(self) -> Path:

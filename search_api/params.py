@@ -61,6 +61,8 @@ def search_query(
             size=size,
             knn_k=settings.knn_candidates,
             rrf_k=settings.rrf_k,
+            fusion=settings.fusion,
+            keyword_weight=settings.keyword_weight,
             principal=principal,
         )
     except ValidationError as exc:

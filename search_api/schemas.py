@@ -8,7 +8,8 @@ from urllib.parse import quote
 from pydantic import BaseModel
 
 from loupe_core.librarian.reports import LicenceWatchlist
-from loupe_core.query import SearchMode, SearchResult
+from loupe_core.principal import Principal, Role
+from loupe_core.query import SearchHit, SearchMode, SearchResult
 from loupe_core.schema import Asset, AssetStatus, FieldConflict, FieldEdit, LicenseState
 
 
@@ -49,10 +50,21 @@ class AssetDetail(AssetSummary):
     conflicts: dict[str, FieldConflict]
 
 
+class Evidence(BaseModel):
+    """Where a hit stood in one ranked list: rank (1 = best) and that list's score (BM25 for
+    `keyword`, on the backend's own scale; cosine for a vector field)."""
+
+    rank: int
+    score: float
+    cleared_floor: bool
+
+
 class Hit(BaseModel):
     asset: AssetSummary
     score: float
     highlights: dict[str, list[str]]
+    evidence: dict[str, Evidence] | None = None
+    """With `explain=true`: per ranked list (`keyword`, `image_vector`, `text_vector`)."""
 
 
 class Bucket(BaseModel):
@@ -76,14 +88,21 @@ class SearchResponse(BaseModel):
     hits: list[Hit]
     facets: dict[str, list[Bucket]]
     notes: list[str]
+    notices: list[str] = []
+    """Operational notices (a model missing, a degraded backend): admins and librarians only."""
     rescued: bool = False
     query_id: str | None = None
+    floors: dict[str, float] | None = None
+    """With `explain=true`: the minimum cosine per vector field a hit found only by meaning needed."""
 
 
 class LicenceReport(BaseModel):
     expired: list[AssetSummary]
     expiring: list[AssetSummary]
     days: int
+
+
+NOTICE_ROLES = frozenset({Role.admin, Role.librarian})
 
 
 def asset_path(asset_id: str) -> str:
@@ -151,9 +170,22 @@ def licence_report(watchlist: LicenceWatchlist, today: date) -> LicenceReport:
     )
 
 
+def _hit(hit: SearchHit, today: date, explain: bool) -> Hit:
+    evidence = {name: Evidence.model_validate(e.model_dump()) for name, e in hit.evidence.items()} if explain else None
+    return Hit(asset=asset_summary(hit.asset, today), score=hit.score, highlights=hit.highlights, evidence=evidence)
+
+
 def search_response(
-    result: SearchResult, page: int, size: int, today: date, query_id: str | None = None
+    result: SearchResult,
+    page: int,
+    size: int,
+    today: date,
+    query_id: str | None = None,
+    *,
+    principal: Principal | None = None,
+    explain: bool = False,
 ) -> SearchResponse:
+    """`principal`: who reads it; operational notices go to those who run the library only."""
     return SearchResponse(
         rescued=result.rescued,
         query_id=query_id,
@@ -162,10 +194,12 @@ def search_response(
         size=size,
         mode=result.mode,
         took_ms=round(result.took_ms, 2),
-        hits=[Hit(asset=asset_summary(h.asset, today), score=h.score, highlights=h.highlights) for h in result.hits],
+        hits=[_hit(h, today, explain) for h in result.hits],
         facets={
             name.value: [Bucket(value=b.value, count=b.count) for b in buckets]
             for name, buckets in result.facets.items()
         },
         notes=result.notes,
+        notices=result.notices if principal is not None and principal.role in NOTICE_ROLES else [],
+        floors={field.value: floor for field, floor in result.floors.items()} if explain else None,
     )

@@ -38,7 +38,7 @@ def discover(
 ) -> HTMLResponse:
     found = services.search.search(query)
     query_id = record_search(request, services, principal, query, found)
-    result = search_response(found, query.page, query.size, date.today(), query_id)
+    result = search_response(found, query.page, query.size, date.today(), query_id, principal=principal, explain=True)
     qs = QueryString.of(request.query_params)
     stuck = bool(query.text) and (result.rescued or result.total == 0)
     context = {
@@ -70,7 +70,7 @@ async def image_search(
     context = {
         "page_title": "Search by image – Loupe",
         "form": SearchForm(live=True),
-        "result": search_response(found, query.page, query.size, date.today(), query_id),
+        "result": search_response(found, query.page, query.size, date.today(), query_id, principal=principal),
         "filename": file.filename or "your image",
     }
     return render_variant(request, "pages/image_results.html", "partials/_image_results.html", context)

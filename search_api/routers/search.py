@@ -18,11 +18,15 @@ router = APIRouter(prefix="/api/search", tags=["search"])
 
 @router.get("", response_model=SearchResponse, summary="Search assets")
 def search(
-    request: Request, query: SearchQueryDep, services: ServicesDep, principal: CurrentPrincipal
+    request: Request,
+    query: SearchQueryDep,
+    services: ServicesDep,
+    principal: CurrentPrincipal,
+    explain: Annotated[bool, Query(description="Add each hit's per-list evidence and the floors applied")] = False,
 ) -> SearchResponse:
     result = services.search.search(query)
     query_id = record_search(request, services, principal, query, result)
-    return search_response(result, query.page, query.size, date.today(), query_id)
+    return search_response(result, query.page, query.size, date.today(), query_id, principal=principal, explain=explain)
 
 
 @router.get("/suggest", response_model=list[Suggestion], summary="Titles completing what was typed")
@@ -44,4 +48,4 @@ async def search_by_image(
     file: Annotated[UploadFile, File()],
 ) -> SearchResponse:
     result, query_id = await search_uploaded_image(request, services, principal, query, file)
-    return search_response(result, query.page, query.size, date.today(), query_id)
+    return search_response(result, query.page, query.size, date.today(), query_id, principal=principal)

@@ -14,6 +14,7 @@ from indexer.demo_library import DEMO_ASSETS, MANIFEST_COLUMNS, MANIFEST_NAME, b
 from indexer.pipeline import run_index
 from loupe_core.encoders.registry import Encoders
 from loupe_core.query import Query, SearchMode, VectorField
+from loupe_core.relevance.floors import RelevanceFloors
 from loupe_core.schema import LicenseState
 from loupe_core.search_service import SearchService
 from loupe_core.settings import Settings
@@ -116,3 +117,16 @@ def test_rebuilding_and_reindexing_changes_nothing(
     )
 
     assert (report.indexed, report.unchanged) == (0, len(DEMO_ASSETS))
+
+
+def test_calibrated_floors_keep_the_cat_and_drop_nonsense(
+    demo: Path, demo_store: AssetStore, index_encoders: Encoders, demo_settings: Settings, tmp_path: Path
+) -> None:
+    """The issue's first measurement: `cat` returned all 18 visible assets, `qwxzv` too."""
+    floors = RelevanceFloors(tmp_path / "floors.json", demo_store, index_encoders)
+    service = SearchService(demo_store, index_encoders, demo_settings.max_image_pixels, floors=floors)
+
+    cat = service.search(Query(text="cat", mode=SearchMode.hybrid))
+    assert cat.hits[0].asset.id == "demo-chelsea" and cat.total <= 3
+    for mode in SearchMode:
+        assert service.search(Query(text="qwxzv", mode=mode)).total == 0, mode

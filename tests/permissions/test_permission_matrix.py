@@ -66,15 +66,16 @@ def test_browse_hits_and_facet_counts(matrix: Matrix, role: Role) -> None:
 def test_keyword_semantic_and_hybrid_results(matrix: Matrix, role: Role) -> None:
     client, keys, assets = matrix
     visible = searchable_ids(role, assets)
-    for mode in ("keyword", "semantic", "hybrid"):
-        body = client.get(
-            "/api/search", params={"q": "cat coast space", "mode": mode, "size": 100}, headers=bearer(keys[role])
-        ).json()
-        assert hit_ids(body) <= visible, mode
-    semantic = client.get(
-        "/api/search", params={"q": "anything at all", "mode": "semantic", "size": 100}, headers=bearer(keys[role])
-    ).json()
-    assert hit_ids(semantic) == visible  # filtered inside k-NN: still every visible neighbour
+    for q in ("cat coast space", "anything at all"):
+        for mode in ("keyword", "semantic", "hybrid"):
+            params = {"q": q, "mode": mode, "size": 100, "facet": ["status", "file_type"]}
+            body = client.get("/api/search", params=params, headers=bearer(keys[role])).json()
+            assert hit_ids(body) <= visible, mode
+            # Totals and facets count exactly the result set (relevance floors included).
+            assert body["total"] == len(body["hits"]), mode
+            for facet in ("status", "file_type"):
+                assert sum(b["count"] for b in body["facets"][facet]) == body["total"], (mode, facet)
+    # Every visible neighbour, filtered inside k-NN, is checked without floors by "more like this" below.
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -104,7 +104,11 @@ def test_rescue_fires_only_when_keyword_search_is_empty(app_and_keys: tuple[Test
     rescued = client.get("/api/search", params={"q": "couch", "mode": "keyword"}, headers=auth).json()
     assert rescued["rescued"] and rescued["mode"] == "semantic"
     assert rescued["hits"][0]["asset"]["id"] == "sofa-1"
-    assert any("showing results by meaning" in n for n in rescued["notes"])
+    assert any("showing the closest by meaning" in n for n in rescued["notes"])
+    assert rescued["total"] == len(rescued["hits"]) <= 12
+    for mode, word in (("keyword", "qwxzv"), ("semantic", "vbnqzk"), ("hybrid", "zxqwvj")):
+        nonsense = client.get("/api/search", params={"q": word, "mode": mode}, headers=auth).json()
+        assert (nonsense["total"], nonsense["hits"], nonsense["rescued"]) == (0, [], False), mode
 
 
 def test_vocabulary_synonyms_feed_keyword_search(app_and_keys: tuple[TestClient, dict[Role, str]]) -> None:

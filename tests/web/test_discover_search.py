@@ -97,7 +97,7 @@ def test_words_that_match_nothing_are_rescued_with_terms_to_try(app: tuple[TestC
     html = client.get("/?q=couch&mode=keyword").text
 
     assert '<ul class="notes rescue">' in html
-    assert "No keyword matches for “couch”; showing results by meaning instead." in html
+    assert "No matches for “couch”; showing the closest by meaning instead." in html
     assert "Grey sofa in a living room" in html
     assert (
         "Try a library term" in html and 'href="/?q=sofa"' in html and '(also: <span dir="auto">settee</span>)' in html

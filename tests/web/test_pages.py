@@ -31,7 +31,7 @@ CASES = {
     "discover fragment": Case("/", True, 200, ('id="results-heading"', "6 results"), ("<html", SEARCH_BOX)),
     "keyword search": Case("/?q=cat", False, 200, ("Tabby <mark>cat</mark> on a sofa",), ("Beagle", "Red apple")),
     "search fragment": Case("/?q=beagle", True, 200, ("<mark>Beagle</mark> in the park",), ("<html", "Tabby")),
-    "fallback note": Case("/?q=cat&mode=semantic", False, 200, ("semantic search fell back to keyword search",)),
+    "fallback note": Case("/?q=cat&mode=semantic", False, 200, ("available on this server; showing keyword matches",)),
     "taxonomy narrows": Case("/?taxonomy=Animals", False, 200, ("Tabby", "Beagle", "3 results"), ("Red apple",)),
     "subtree narrows": Case("/?taxonomy=Animals/Cats", True, 200, ("Tabby", RTL_TITLE), ("Beagle", "Red apple")),
     "filter chip": Case("/?tag=cat", False, 200, ("Tag: cat", 'href="/"'), ("Beagle",)),

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -22,7 +22,17 @@ import numpy.typing as npt
 from loupe_core.errors import AssetNotFound
 from loupe_core.mapping import IndexDefinition
 from loupe_core.principal import Principal
-from loupe_core.query import FacetBucket, FacetName, Query, SearchHit, SearchMode, SearchResult, SortOrder
+from loupe_core.query import (
+    KEYWORD_LIST,
+    FacetBucket,
+    FacetName,
+    ListEvidence,
+    Query,
+    SearchHit,
+    SearchMode,
+    SearchResult,
+    SortOrder,
+)
 from loupe_core.schema import Asset
 from loupe_core.store.base import Expected, Versioned, WriteFailure, WriteReport, stale_reason
 from loupe_core.store.embedded.columns import ColumnIndex, Mask, query_mask
@@ -39,7 +49,7 @@ from loupe_core.store.embedded.layout import TAXONOMY_TREE, EmbeddedLayout
 from loupe_core.store.embedded.migrate import migrate
 from loupe_core.store.embedded.vectors import VectorCache, normalize
 from loupe_core.store.embedded.writer import delete_asset, fts_values, load_doc, write_asset
-from loupe_core.store.fusion import reciprocal_rank_fusion
+from loupe_core.store.fusion import RankedList, fuse
 
 FACET_LIMIT = 50
 _SORT_SQL = {
@@ -49,6 +59,14 @@ _SORT_SQL = {
 }
 _BROWSE_ORDER = "indexed_at IS NULL, indexed_at DESC, id ASC"
 _LIST_FACETS = {FacetName.taxonomy: TAXONOMY_TREE, FacetName.tags: "tags", FacetName.groups: "groups"}
+
+
+class Placed(NamedTuple):
+    """A row placed on the page: its score and what each ranked list said about it."""
+
+    rowid: int
+    score: float
+    evidence: dict[str, ListEvidence]
 
 
 class EmbeddedStore:
@@ -130,9 +148,7 @@ class EmbeddedStore:
         vectors = self.layout.vector_fields
         select = ", ".join(f'"{v}"' for v in vectors)
         rows = self._pool.get().execute(f"SELECT seq, doc, {select} FROM assets WHERE {where}", params)
-        return [
-            Versioned(load_doc(row[1], dict(zip(vectors, row[2:], strict=True))), str(row[0])) for row in rows
-        ]
+        return [Versioned(load_doc(row[1], dict(zip(vectors, row[2:], strict=True))), str(row[0])) for row in rows]
 
     def scan(self, principal: Principal | None = None, with_vectors: bool = False) -> Iterator[Asset]:
         where, params = ("1", [])
@@ -198,16 +214,20 @@ class EmbeddedStore:
             took_ms=(time.perf_counter() - started) * 1000,
             mode=query.result_mode,
             keyword_matches=keyword_matches,
+            floors=query.floors if query.uses_vectors else {},
         )
 
-    def _keyword(self, query: Query, mask: Mask, phrases: list[str]) -> tuple[list[tuple[int, float]], int, Mask]:
+    def _keyword(self, query: Query, mask: Mask, phrases: list[str]) -> tuple[list[Placed], int, Mask]:
         rowids, scores = self._ranked_matches(phrases, mask)
         matched = np.zeros(len(mask), dtype=bool)
         matched[rowids] = True
         end = query.offset + query.size
         if query.sort is SortOrder.relevance:
             ranked = [
-                (int(r), -float(s)) for r, s in zip(rowids[query.offset : end], scores[query.offset : end], strict=True)
+                Placed(int(r), -float(s), {KEYWORD_LIST: ListEvidence(rank=query.offset + i, score=-float(s))})
+                for i, (r, s) in enumerate(
+                    zip(rowids[query.offset : end], scores[query.offset : end], strict=True), start=1
+                )
             ]
         else:
             rows = (
@@ -219,7 +239,7 @@ class EmbeddedStore:
                 )
                 .fetchall()
             )
-            ranked = [(int(r[0]), 0.0) for r in rows]
+            ranked = [Placed(int(r[0]), 0.0, {}) for r in rows]
         return ranked, len(rowids), matched
 
     def _ranked_matches(self, phrases: list[str], mask: Mask) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
@@ -227,7 +247,7 @@ class EmbeddedStore:
         rowids, scores = self._matches.get(self._pool.get(), phrases, self._synced_seq)
         return allowed_matches(rowids, scores, mask)
 
-    def _browse(self, query: Query, where: str, params: list[Any]) -> tuple[list[tuple[int, float]], int]:
+    def _browse(self, query: Query, where: str, params: list[Any]) -> tuple[list[Placed], int]:
         conn = self._pool.get()
         total = int(conn.execute(f"SELECT count(*) FROM assets WHERE {where}", params).fetchone()[0])
         order = _SORT_SQL.get(query.sort, _BROWSE_ORDER)
@@ -235,14 +255,13 @@ class EmbeddedStore:
             f"SELECT rowid FROM assets WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, query.size, query.offset],
         ).fetchall()
-        return [(int(r[0]), 1.0) for r in rows], total
+        return [Placed(int(r[0]), 1.0, {}) for r in rows], total
 
-    def _fused(
-        self, query: Query, mask: Mask, phrases: list[str]
-    ) -> tuple[list[tuple[int, float]], int, Mask, int | None]:
-        """Semantic and hybrid: one ranked list per vector (and keyword), fused by RRF."""
+    def _fused(self, query: Query, mask: Mask, phrases: list[str]) -> tuple[list[Placed], int, Mask, int | None]:
+        """Semantic and hybrid: one ranked list per vector (and keyword), cut at floors and fused."""
         conn = self._pool.get()
         window = query.vector_k
+        fields = list(query.vectors)
         (column, vector), *rest = [
             (self._vectors.columns[field.value], normalize(vector)) for field, vector in query.vectors.items()
         ]
@@ -250,27 +269,34 @@ class EmbeddedStore:
         # beside the first instead of after it (two 100k lists: ~33 ms one after the other, ~19 side by side).
         others = [self._beside.submit(c.top_k, v, window, mask) for c, v in rest]
         found = [column.top_k(vector, window, mask), *(f.result() for f in others)]
-        lists = [[rowid for rowid, _ in neighbours] for neighbours in found]
+        keyword: list[tuple[int, float]] = []
         keyword_matches: int | None = None
         if phrases and query.mode is SearchMode.hybrid:
-            rowids, _ = self._ranked_matches(phrases, mask)
-            lists.append(rowids[:window].tolist())
-            keyword_matches = len(lists[-1])
-        all_rowids = sorted({rowid for ranked in lists for rowid in ranked})
-        ids = self._ids_of(all_rowids)
+            rowids, scores = self._ranked_matches(phrases, mask)
+            keyword = [(int(r), -float(s)) for r, s in zip(rowids[:window], scores[:window], strict=True)]
+            keyword_matches = len(keyword)
+        ids = self._ids_of(sorted({rowid for ranked in (*found, keyword) for rowid, _ in ranked}))
         rowid_of = {asset_id: rowid for rowid, asset_id in ids.items()}
-        fused = reciprocal_rank_fusion([[ids[r] for r in ranked] for ranked in lists], k=query.rrf_k)
+        lists = [
+            RankedList(field.value, [(ids[r], score) for r, score in neighbours], query.floors.get(field))
+            for field, neighbours in zip(fields, found, strict=True)
+        ]
+        if keyword:
+            lists.append(RankedList(KEYWORD_LIST, [(ids[r], score) for r, score in keyword]))
+        fused = fuse(lists, query.fusion, query.rrf_k, query.keyword_weight)[: query.limit]
+        result_rowids = sorted(rowid_of[hit.id] for hit in fused)
         matched = np.zeros(len(mask), dtype=bool)
-        matched[all_rowids] = True
+        matched[result_rowids] = True
         if query.sort is not SortOrder.relevance:
             rows = conn.execute(
                 "SELECT rowid FROM assets WHERE rowid IN (SELECT value FROM json_each(?)) "
                 f"ORDER BY {_SORT_SQL[query.sort]}",
-                [json.dumps(all_rowids)],
+                [json.dumps(result_rowids)],
             ).fetchall()
-            ordered = [(int(r[0]), 0.0) for r in rows]
+            evidence = {rowid_of[hit.id]: hit.evidence for hit in fused}
+            ordered = [Placed(int(r[0]), 0.0, evidence[int(r[0])]) for r in rows]
         else:
-            ordered = [(rowid_of[asset_id], score) for asset_id, score in fused]
+            ordered = [Placed(rowid_of[hit.id], hit.score, hit.evidence) for hit in fused]
         return ordered[query.offset : query.offset + query.size], len(fused), matched, keyword_matches
 
     def _ids_of(self, rowids: list[int]) -> dict[int, str]:
@@ -281,11 +307,11 @@ class EmbeddedStore:
         )
         return {int(r[0]): r[1] for r in rows}
 
-    def _hits(self, ranked: list[tuple[int, float]], expression: str | None) -> list[SearchHit]:
+    def _hits(self, ranked: list[Placed], expression: str | None) -> list[SearchHit]:
         if not ranked:
             return []
         conn = self._pool.get()
-        rowids = json.dumps([rowid for rowid, _ in ranked])
+        rowids = json.dumps([placed.rowid for placed in ranked])
         docs = {
             int(rowid): load_doc(doc)
             for rowid, doc in conn.execute(
@@ -298,9 +324,14 @@ class EmbeddedStore:
             else {}
         )
         return [
-            SearchHit(asset=docs[rowid], score=score, highlights=highlights.get(rowid, {}))
-            for rowid, score in ranked
-            if rowid in docs
+            SearchHit(
+                asset=docs[placed.rowid],
+                score=placed.score,
+                highlights=highlights.get(placed.rowid, {}),
+                evidence=placed.evidence,
+            )
+            for placed in ranked
+            if placed.rowid in docs
         ]
 
     def _facets(self, query: Query, matched: Mask, today: date) -> dict[FacetName, list[FacetBucket]]:

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from loupe_core.query import FacetBucket, FacetName, SearchHit
+from loupe_core.query import FacetBucket, FacetName, ListEvidence, SearchHit
 from loupe_core.schema import Asset
 from loupe_core.store.opensearch.compiler import FACET_LIMIT
 
 
-def search_hit(hit: dict[str, Any], score: float, highlight_fields: tuple[str, ...]) -> SearchHit:
+def cosine(knn_score: float) -> float:
+    """The cosine behind a Lucene `cosinesimil` k-NN score, which is (1 + cosine) / 2."""
+    return 2.0 * float(knn_score) - 1.0
+
+
+def search_hit(
+    hit: dict[str, Any],
+    score: float,
+    highlight_fields: tuple[str, ...],
+    evidence: dict[str, ListEvidence] | None = None,
+) -> SearchHit:
     marked = hit.get("highlight", {})
     highlights = {field: list(marked[field]) for field in highlight_fields if marked.get(field)}
-    return SearchHit(asset=Asset.model_validate(hit["_source"]), score=score, highlights=highlights)
+    return SearchHit(
+        asset=Asset.model_validate(hit["_source"]), score=score, highlights=highlights, evidence=evidence or {}
+    )
 
 
 def facet_buckets(aggregations: dict[str, Any], facets: tuple[FacetName, ...]) -> dict[FacetName, list[FacetBucket]]:

@@ -20,11 +20,21 @@ from opensearchpy.helpers import scan
 from loupe_core.errors import AssetNotFound, BackendUnavailable
 from loupe_core.mapping import IndexDefinition, load_index_definition
 from loupe_core.principal import Principal
-from loupe_core.query import FacetBucket, FacetName, Query, SearchHit, SearchMode, SearchResult, SortOrder
+from loupe_core.query import (
+    KEYWORD_LIST,
+    FacetBucket,
+    FacetName,
+    ListEvidence,
+    Query,
+    SearchHit,
+    SearchMode,
+    SearchResult,
+    SortOrder,
+)
 from loupe_core.schema import Asset
 from loupe_core.settings import Settings
 from loupe_core.store.base import Expected, Versioned, WriteFailure, WriteReport, stale_reason
-from loupe_core.store.fusion import reciprocal_rank_fusion
+from loupe_core.store.fusion import RankedList, fuse
 from loupe_core.store.opensearch.bulk import bulk_failure_reason, bulk_results
 from loupe_core.store.opensearch.client import RETRY_STATUSES, Cluster
 from loupe_core.store.opensearch.compiler import fused_page_request, list_requests, ranked_request
@@ -32,7 +42,7 @@ from loupe_core.store.opensearch.documents import asset_source
 from loupe_core.store.opensearch.filters import Clause, compile_filters, is_visible, visibility_clause
 from loupe_core.store.opensearch.fulltext import keyword_clause
 from loupe_core.store.opensearch.lifecycle import IndexLifecycle
-from loupe_core.store.opensearch.results import facet_buckets, search_hit
+from loupe_core.store.opensearch.results import cosine, facet_buckets, search_hit
 from loupe_core.store.opensearch.search_schema import SearchSchema
 
 SCAN_PAGE = 1000
@@ -237,6 +247,7 @@ class OpenSearchStore:
             took_ms=(time.perf_counter() - started) * 1000,
             mode=query.result_mode,
             keyword_matches=keyword_matches,
+            floors=query.floors if query.uses_vectors else {},
         )
 
     def _search(self, body: Clause) -> dict[str, Any]:
@@ -251,8 +262,13 @@ class OpenSearchStore:
         # Scores as in the embedded store: BM25 when ranked by it, 0 for sorted keyword hits, 1 for browse.
         fixed = 0.0 if keyword is not None else 1.0
         hits = [
-            search_hit(hit, float(hit["_score"]) if by_score else fixed, self.schema.highlight_fields)
-            for hit in response["hits"]["hits"]
+            search_hit(
+                hit,
+                float(hit["_score"]) if by_score else fixed,
+                self.schema.highlight_fields,
+                {KEYWORD_LIST: ListEvidence(rank=query.offset + i, score=float(hit["_score"]))} if by_score else {},
+            )
+            for i, hit in enumerate(response["hits"]["hits"], start=1)
         ]
         total = int(response["hits"]["total"]["value"])
         return hits, total, facet_buckets(response.get("aggregations", {}), query.facets)
@@ -260,26 +276,40 @@ class OpenSearchStore:
     def _fused(
         self, query: Query, keyword: Clause | None, filters: list[Clause], today: date
     ) -> tuple[list[SearchHit], int, Facets, int | None]:
+        answers = self._msearch(list_requests(query, self.schema, keyword, filters))
         lists = [
-            [hit["_id"] for hit in r["hits"]["hits"]]
-            for r in self._msearch(list_requests(query, self.schema, keyword, filters))
+            RankedList(
+                field.value,
+                [(hit["_id"], cosine(hit["_score"])) for hit in answer["hits"]["hits"]],
+                query.floors.get(field),
+            )
+            for field, answer in zip(query.vectors, answers[: len(query.vectors)], strict=True)
         ]
-        # The keyword list comes last in hybrid mode (see `list_requests`).
-        keyword_matches = len(lists[-1]) if keyword is not None and query.mode is SearchMode.hybrid else None
-        fused = reciprocal_rank_fusion(lists, k=query.rrf_k)
+        keyword_matches: int | None = None
+        if keyword is not None and query.mode is SearchMode.hybrid:
+            # The keyword list comes last in hybrid mode (see `list_requests`).
+            matches = [(hit["_id"], float(hit["_score"])) for hit in answers[-1]["hits"]["hits"]]
+            lists.append(RankedList(KEYWORD_LIST, matches))
+            keyword_matches = len(matches)
+        fused = fuse(lists, query.fusion, query.rrf_k, query.keyword_weight)[: query.limit]
         if not fused:
             return [], 0, facet_buckets({}, query.facets), keyword_matches
         page = fused[query.offset : query.offset + query.size]
         body = fused_page_request(
-            query, self.schema, [i for i, _ in fused], [i for i, _ in page], keyword, filters, today
+            query, self.schema, [h.id for h in fused], [h.id for h in page], keyword, filters, today
         )
         response = self._search(body)
         documents = response["hits"]["hits"]
         if query.sort is SortOrder.relevance:
             by_id = {hit["_id"]: hit for hit in documents}
-            hits = [search_hit(by_id[i], score, self.schema.highlight_fields) for i, score in page if i in by_id]
+            hits = [
+                search_hit(by_id[h.id], h.score, self.schema.highlight_fields, h.evidence)
+                for h in page
+                if h.id in by_id
+            ]
         else:
-            hits = [search_hit(hit, 0.0, self.schema.highlight_fields) for hit in documents]
+            evidence = {h.id: h.evidence for h in fused}
+            hits = [search_hit(hit, 0.0, self.schema.highlight_fields, evidence[hit["_id"]]) for hit in documents]
         return hits, len(fused), facet_buckets(response.get("aggregations", {}), query.facets), keyword_matches
 
     def _msearch(self, bodies: list[Clause]) -> list[dict[str, Any]]:
