@@ -23,6 +23,7 @@ from web import (
     asset_edit_routes,
     asset_routes,
     auth_routes,
+    conflict_routes,
     duplicate_routes,
     librarian_routes,
     routes,
@@ -38,6 +39,7 @@ ROUTERS = (
     asset_routes.router,  # after asset_edit_routes: its `/assets/{id:path}` matches `/assets/x/edit` too
     librarian_routes.router,
     duplicate_routes.router,
+    conflict_routes.router,
     vocabulary_routes.router,
     analytics_routes.router,
     admin_routes.router,

@@ -69,8 +69,10 @@ class AssetEditForm(BaseModel):
     credit: str = Field(default="", max_length=1000)
     owner: str = Field(default="", max_length=200)
     """Empty keeps the owner (the field is only shown to those who may hand assets over)."""
-    groups: str | None = Field(default=None, max_length=LONG_TEXT)
-    """Absent keeps the groups; present but empty makes the asset visible to its owner and librarians only."""
+    groups: str = Field(default="", max_length=LONG_TEXT)
+    groups_shown: bool = False
+    """The form showed the groups field, so an empty one means "no groups" (browsers and FastAPI
+    send an empty field as if it were absent); without it the groups stay as they are."""
     version: str = Field(default="", max_length=200)
     """The version the form was filled from; empty saves over whatever is there."""
 
@@ -90,7 +92,7 @@ class AssetEditForm(BaseModel):
                 license_expires=self.license_expires,
                 credit=self.credit.strip(),
                 owner=self.owner.strip() or None,
-                groups=None if self.groups is None else split_terms(self.groups),
+                groups=split_terms(self.groups) if self.groups_shown else None,
             )
         )
 
@@ -105,7 +107,7 @@ class AssetEditForm(BaseModel):
             "license_expires": self.license_expires.isoformat() if self.license_expires else "",
             "credit": self.credit,
             "owner": self.owner,
-            "groups": self.groups or "",
+            "groups": self.groups,
         }
 
 
@@ -115,6 +117,8 @@ class BulkEditForm(BaseModel):
     remove_tags: str = Field(default="", max_length=LONG_TEXT)
     set_taxonomy: str = Field(default="", max_length=LONG_TEXT)
     set_status: AssetStatus | Literal[""] = ""
+    set_groups: str = Field(default="", max_length=LONG_TEXT)
+    set_owner: str = Field(default="", max_length=200)
     return_to: str = Field(default="/", max_length=2000)
 
     def edit(self) -> BulkEdit:
@@ -127,6 +131,8 @@ class BulkEditForm(BaseModel):
                 remove_tags=split_terms(self.remove_tags),
                 set_taxonomy=split_lines(self.set_taxonomy) or None,
                 set_status=self.set_status or None,
+                set_groups=split_terms(self.set_groups) or None,
+                set_owner=self.set_owner.strip() or None,
             )
         )
 

@@ -48,6 +48,7 @@ TABS: dict[str, tuple[Link, ...]] = {
     "librarian": (
         Link("Incomplete metadata", "/librarian/incomplete", Permission.librarian_reports),
         Link("Duplicates", "/librarian/duplicates", Permission.librarian_reports),
+        Link("Conflicts", "/librarian/conflicts", Permission.librarian_reports),
         Link("Licences", "/librarian/licences", Permission.librarian_reports),
         Link("Vocabulary", "/librarian/vocabulary", Permission.librarian_reports),
     ),

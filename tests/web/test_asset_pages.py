@@ -149,3 +149,46 @@ def test_preview_is_served_from_the_previews_folder_only(roles: Roles) -> None:
     )
     assert roles.client.get("/assets/wf/escape/preview", headers=admin).status_code == 404
     assert roles.client.get("/assets/wf/original/preview", headers=admin).status_code == 404
+
+
+def test_a_save_that_meets_someone_elses_shows_both_and_keeps_what_you_typed(roles: Roles) -> None:
+    librarian = roles.headers[Role.librarian]
+    form = roles.client.get("/assets/wf/original/edit", headers=librarian).text
+    seen = form.split('name="version" value="', 1)[1].split('"', 1)[0]
+    roles.client.patch("/api/assets/wf/original", json={"title": "Their harbour"}, headers=librarian)
+
+    typed = {"title": "My harbour", "status": "approved", "version": seen}
+    clash = roles.client.post("/assets/wf/original/edit", data=typed, headers={**librarian, **HTMX})
+
+    assert clash.status_code == 409 and "Traceback" not in clash.text
+    assert 'value="My harbour"' in clash.text  # what you typed is still in the form
+    assert "Now saved by someone else: <q dir=\"auto\">Their harbour</q>" in clash.text
+    current = roles.client.get("/api/assets/wf/original", headers=librarian).headers["ETag"].strip('"')
+    assert f'name="version" value="{current}"' in clash.text
+    assert roles.services.store.get("wf/original").title == "Their harbour"
+
+    again = roles.client.post("/assets/wf/original/edit", data={**typed, "version": current}, headers=librarian)
+    assert again.status_code == 303 and roles.services.store.get("wf/original").title == "My harbour"
+
+
+def test_contributors_may_narrow_who_sees_their_asset_but_not_widen_it(roles: Roles) -> None:
+    contributor = roles.headers[Role.contributor]
+    before = roles.services.store.get("wf/camera-name")
+    widened = roles.client.post(
+        "/assets/wf/camera-name/edit",
+        data={"title": before.title, "status": before.status.value, "groups": ", ".join([*before.groups, "legal"]),
+              "groups_shown": "true"},
+        headers=contributor,
+    )
+    assert widened.status_code == 403 and "adding legal widens it" in widened.text
+    assert "edit-owner" not in roles.client.get("/assets/wf/camera-name/edit", headers=contributor).text
+
+    narrowed = roles.client.post(
+        "/assets/wf/camera-name/edit",
+        data={"title": before.title, "status": before.status.value, "groups": "", "groups_shown": "true"},
+        headers=contributor,
+    )
+    assert narrowed.status_code == 303
+    assert roles.services.store.get("wf/camera-name").groups == []
+    handed = roles.client.patch("/api/assets/wf/camera-name", json={"owner": "someone"}, headers=contributor)
+    assert handed.status_code == 403 and "owner" in handed.json()["detail"]

@@ -190,3 +190,21 @@ def test_queue_tabs_mark_the_current_queue(roles: Roles, librarian: dict[str, st
     for queue in DuplicateQueue:
         html = page(roles, f"/librarian/duplicates?queue={queue.value}", librarian)
         assert f'href="/librarian/duplicates?queue={queue.value}" aria-current="page"' in html
+
+
+def test_bulk_edit_moves_assets_to_other_groups_and_owners(roles: Roles) -> None:
+    refused = roles.client.post(
+        "/librarian/bulk",
+        data={"ids": ["wf/camera-name"], "set_groups": "everyone"},
+        headers=roles.headers[Role.contributor],
+    )
+    assert "Not allowed" in refused.text and "everyone" not in roles.services.store.get("wf/camera-name").groups
+    response = roles.client.post(
+        "/librarian/bulk",
+        data={"ids": ["wf/camera-name", "wf/original"], "set_groups": "legal, brand", "set_owner": "lia"},
+        headers=roles.headers[Role.librarian],
+    )
+    assert response.status_code == 200
+    for asset_id in ("wf/camera-name", "wf/original"):
+        asset = roles.services.store.get(asset_id)
+        assert (asset.groups, asset.owner, asset.provenance["groups"]) == (["legal", "brand"], "lia", "edited")
