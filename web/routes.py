@@ -23,6 +23,7 @@ from search_api.search_logging import record_search
 from web.chips import active_chips, clear_filters_url
 from web.errors import PageRoute
 from web.facets import facet_groups
+from web.match_reasons import match_reason
 from web.pagination import paginate
 from web.query_string import QueryString
 from web.rendering import render_variant
@@ -53,6 +54,7 @@ def discover(
         "pagination": paginate(result.total, query.page, query.size, qs),
         "suggestions": suggested_terms(services, query.text) if stuck else [],
         "can_bulk_edit": may(principal, Permission.edit_any),
+        "reasons": {hit.asset.id: match_reason(hit) for hit in result.hits},
     }
     return render_variant(request, "pages/discover.html", "partials/_results.html", context)
 

@@ -6,6 +6,7 @@ search and indexing degrade (keyword + text vectors) with a clear note instead o
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ from loupe_core.errors import EncoderUnavailable
 from loupe_core.settings import Settings
 
 E = TypeVar("E", ClipEncoder, SentenceEncoder)
+logger = logging.getLogger(__name__)
 
 
 class Encoders:
@@ -71,6 +73,7 @@ class Encoders:
                         encoder = candidate
                     except EncoderUnavailable as exc:
                         self.problems[kind] = str(exc)
+                        logger.warning("%s model unavailable: %s", kind, exc)
                 self._loaded[kind] = encoder
             loaded: E | None = self._loaded[kind]
             return loaded

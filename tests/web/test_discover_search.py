@@ -145,3 +145,18 @@ def test_bad_uploads_get_an_error_page(
     )
 
     assert response.status_code == status and "<html" in response.text and message in response.text
+
+
+def test_cards_say_why_they_matched(app: tuple[TestClient, Services]) -> None:
+    client, _ = app
+    html = client.get("/?q=sofa").text
+    card = html[html.index('data-asset-id="sofa"') :].split("</li>", 1)[0]
+    assert '<p class="why"><span class="visually-hidden">Why this matched: </span>Matched “sofa” in title, tags' in card
+    assert "similar in meaning (0." in card
+
+    body = client.get("/api/search", params={"q": "sofa", "explain": "true"}).json()
+    sofa = body["hits"][0]
+    assert sofa["asset"]["id"] == "sofa" and sofa["evidence"]["keyword"]["rank"] == 1
+    text = sofa["evidence"]["text_vector"]
+    assert text["cleared_floor"] and text["score"] >= body["floors"]["text_vector"]
+    assert client.get("/api/search", params={"q": "sofa"}).json()["hits"][0]["evidence"] is None
