@@ -66,8 +66,6 @@ def conflicts_page(
 
 
 @router.post("/resolve")
-def resolve(
-    principal: Librarian, services: ServicesDep, form: Annotated[ResolveForm, Form()]
-) -> RedirectResponse:
+def resolve(principal: Librarian, services: ServicesDep, form: Annotated[ResolveForm, Form()]) -> RedirectResponse:
     services.conflicts.resolve(principal, form.asset_id, form.field, form.resolution)
     return redirect_with_notice(PAGE, f"conflict-{form.resolution.value}")

@@ -162,7 +162,7 @@ def test_a_save_that_meets_someone_elses_shows_both_and_keeps_what_you_typed(rol
 
     assert clash.status_code == 409 and "Traceback" not in clash.text
     assert 'value="My harbour"' in clash.text  # what you typed is still in the form
-    assert "Now saved by someone else: <q dir=\"auto\">Their harbour</q>" in clash.text
+    assert 'Now saved by someone else: <q dir="auto">Their harbour</q>' in clash.text
     current = roles.client.get("/api/assets/wf/original", headers=librarian).headers["ETag"].strip('"')
     assert f'name="version" value="{current}"' in clash.text
     assert roles.services.store.get("wf/original").title == "Their harbour"
@@ -176,8 +176,12 @@ def test_contributors_may_narrow_who_sees_their_asset_but_not_widen_it(roles: Ro
     before = roles.services.store.get("wf/camera-name")
     widened = roles.client.post(
         "/assets/wf/camera-name/edit",
-        data={"title": before.title, "status": before.status.value, "groups": ", ".join([*before.groups, "legal"]),
-              "groups_shown": "true"},
+        data={
+            "title": before.title,
+            "status": before.status.value,
+            "groups": ", ".join([*before.groups, "legal"]),
+            "groups_shown": "true",
+        },
         headers=contributor,
     )
     assert widened.status_code == 403 and "adding legal widens it" in widened.text
