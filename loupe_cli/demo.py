@@ -6,15 +6,23 @@ Runs on the embedded backend in its own data folder so it never touches a real l
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
+from loupe_cli.demo_conflict import seed_librarian_edit
 from loupe_cli.demo_users import DEMO_GROUPS, seed_demo_users
 from loupe_cli.serve import add_serve_arguments, serve
 from loupe_core.accounts.store import AccountStore
 from loupe_core.encoders.registry import Encoders
 from loupe_core.settings import Settings
+from loupe_core.store.base import AssetStore
+from loupe_core.store.factory import open_store
+
+if TYPE_CHECKING:
+    from indexer.report import IndexReport
 
 
 def add_demo_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,10 +32,25 @@ def add_demo_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
     parser.set_defaults(handler=_run)
 
 
+def index_demo(settings: Settings, library: Path, store: AssetStore, encoders: Encoders) -> list[IndexReport]:
+    """Index the demo library; a fresh one then gets its librarian's edit and a second run (the
+    nightly sync) that turns it into the demo's conflict. Returns the report of each run."""
+    from indexer.demo_library import DEMO_ASSETS, MANIFEST_NAME
+    from indexer.pipeline import run_index
+
+    def run() -> IndexReport:
+        return run_index(settings, library, library / MANIFEST_NAME, quiet=False, store=store, encoders=encoders)
+
+    reports = [run()]
+    if reports[0].indexed == len(DEMO_ASSETS):
+        seed_librarian_edit(store)
+        reports.append(run())
+    return reports
+
+
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     # Imported here: index worker processes re-import the `loupe` script, and torch with it.
     from indexer.demo_library import build_demo_library
-    from indexer.pipeline import run_index
 
     console = Console(stderr=True)
     settings = settings.model_copy(
@@ -35,16 +58,19 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     )
     library = build_demo_library(settings.data_dir / "demo-library")
     encoders = Encoders.from_settings(settings)
-    report = run_index(
-        settings,
-        library,
-        library / "manifest.csv",
-        strict=False,
-        report_path=None,
-        quiet=False,
-        encoders=encoders,
-    )
-    console.print(f"[bold]Demo library[/] {library}: {report.summary()}")
+    store = open_store(settings)
+    try:
+        reports = index_demo(settings, library, store, encoders)
+    finally:
+        store.close()
+    console.print(f"[bold]Demo library[/] {library}: {reports[0].summary()}")
+    if len(reports) > 1:
+        console.print(f"[bold]Re-indexed[/] after a librarian's edit: {reports[1].summary()}")
+    if conflicts := reports[-1].conflicts:
+        console.print(
+            f"{conflicts} conflict between a librarian's edit and the DAM export: "
+            "sign in as librarian and open Librarian > Conflicts."
+        )
     for kind, problem in encoders.problems.items():
         console.print(f"[yellow]{kind} model unavailable[/]: {problem}")
     if "clip" in encoders.problems:
