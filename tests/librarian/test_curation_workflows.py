@@ -318,3 +318,29 @@ def test_a_merge_cut_short_is_finished_when_the_app_starts_again(world: World, w
     assert audit_actions(world, "p3").count("asset.retire") == 1
     librarian_db = world.client.app.state.services.librarian_db  # type: ignore[attr-defined]
     assert librarian_db.get().execute("SELECT count(*) FROM merge_intents").fetchone()[0] == 0
+
+
+@pytest.mark.opensearch
+def test_loupe_reindex_carries_every_decision(world: World) -> None:
+    if world.settings.backend != "opensearch":
+        pytest.skip("the embedded store has no index to rebuild (it migrates in place)")
+    assert world.patch("p1", {"title": "Pilot boat", "groups": []}).status_code == 200
+    world.change_manifest("p1", title="Renamed in the DAM")
+    world.index()
+    merge = {"keeper": "p2", "others": ["p3"], "merge_metadata": False}
+    merged = world.client.post("/api/librarian/duplicates/merge", json=merge, headers=world.as_role(Role.librarian))
+    assert merged.status_code == 200
+    before = {i: world.asset(i) for i in ("p1", "p2", "p3")}
+
+    for lifecycle in world.store.lifecycles:  # type: ignore[attr-defined]
+        lifecycle.reindex()  # what `loupe reindex` runs
+    world.store.refresh()
+
+    after = {i: world.asset(i) for i in ("p1", "p2", "p3")}
+    for asset_id, asset in after.items():
+        for key in ("title", "groups", "status", "provenance", "edits", "conflicts"):
+            assert asset[key] == before[asset_id][key], (asset_id, key)
+    assert world.client.get("/api/assets/p3", headers=world.as_role(Role.viewer)).status_code == 404
+    assert world.index().conflicts == 0
+    etag = world.client.get("/api/assets/p1", headers=world.as_role(Role.librarian)).headers["ETag"]
+    assert world.patch("p1", {"credit": "Harbour office"}, **{"If-Match": etag}).status_code == 200
