@@ -19,7 +19,9 @@ from loupe_core.schema import Asset
 from web.filter_params import LICENSE_LABELS
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
-HIDDEN = frozenset({"id", "path", "thumbnail", "preview", "image_vector", "text_vector", "provenance"})
+HIDDEN = frozenset(
+    {"id", "path", "thumbnail", "preview", "image_vector", "text_vector", "provenance", "edits", "conflicts"}
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,23 @@ def _rows(asset: Asset, specs: Iterable[FieldSpec], today: date) -> tuple[Row, .
     return tuple(rows)
 
 
+def _provenance_rows(asset: Asset) -> tuple[Row, ...]:
+    """Each field's source; a person's edit names who and when, and an open conflict what the source says now."""
+    rows = []
+    for field, source in sorted(asset.provenance.items()):
+        text = str(source)
+        if (edit := asset.edits.get(field)) is not None:
+            text = f"edited by {edit.by} on {edit.at.date().isoformat()}"
+        if (conflict := asset.conflicts.get(field)) is not None:
+            text += f"; {conflict.source or 'a source'} now says {_shown(conflict.source_value)} (see Conflicts)"
+        rows.append(Row(field.replace("_", " ").capitalize(), "text", text))
+    return tuple(rows)
+
+
+def _shown(value: Any) -> str:
+    return "“" + (", ".join(map(str, value)) if isinstance(value, list) else str(value)) + "”"
+
+
 def metadata_sections(asset: Asset, today: date) -> list[Section]:
     """Groups in display order; a group with nothing to show is left out."""
     others = [
@@ -141,9 +160,6 @@ def metadata_sections(asset: Asset, today: date) -> list[Section]:
         for name in type(asset).model_fields
         if name not in KNOWN and name not in HIDDEN
     ]
-    provenance = getattr(asset, "provenance", None)
-    sources = sorted(provenance.items()) if isinstance(provenance, dict) else []
-    rows = tuple(Row(field.replace("_", " ").capitalize(), "text", str(source)) for field, source in sources)
     sections = [Section(title, _rows(asset, specs, today)) for title, specs in (*GROUPS, ("Other", tuple(others)))]
-    sections.append(Section("Where the metadata came from", rows))
+    sections.append(Section("Where the metadata came from", _provenance_rows(asset)))
     return [section for section in sections if section.rows]

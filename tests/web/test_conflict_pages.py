@@ -30,6 +30,8 @@ def test_conflicts_are_listed_and_settled_from_the_page(roles: Roles) -> None:
     page = roles.client.get("/librarian/conflicts", headers=librarian).text
     assert "Edited by a person" in page and "Renamed in the DAM" in page and "from manifest" in page
     assert 'href="/librarian/conflicts"' in page  # the librarian tab
+    asset_page = roles.client.get("/assets/wf/original", headers=librarian).text
+    assert "edited by librarian on" in asset_page and "manifest now says “Renamed in the DAM”" in asset_page
 
     settled = roles.client.post(
         "/librarian/conflicts/resolve",
