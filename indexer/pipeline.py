@@ -36,6 +36,7 @@ from indexer.worker import FileFailure, FileResult, FileTask, KnownContent, NewC
 from loupe_core.encoders.device import resolve_device
 from loupe_core.encoders.registry import Encoders
 from loupe_core.errors import AssetNotFound
+from loupe_core.library_roots import remember_root
 from loupe_core.schema import Asset
 from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
@@ -264,6 +265,7 @@ def run_index(
         *([column_map] if column_map else []),
     )
     scanned = scan(root, manifest, exclude=own_files, column_map=columns, only=only)
+    remember_root(settings, root)  # the server serves originals from indexed roots only
     report = IndexReport(failed=scanned.failed, skipped=scanned.skipped, strict=strict)
 
     def warn(message: str) -> None:

@@ -123,6 +123,11 @@ class Settings(BaseSettings):
     expiring_days: int = Field(default=30, ge=0, le=3650)
     search_log_capacity: int = Field(default=10_000, ge=1)
 
+    library_roots: list[Path] = Field(
+        default_factory=list,
+        description="Folders originals may be served from (JSON list); empty: the folders `loupe index` indexed.",
+    )
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

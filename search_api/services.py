@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from loupe_core.accounts.administration import Administration
 from loupe_core.accounts.cookies import CookieSigner
 from loupe_core.accounts.store import AccountStore
+from loupe_core.asset_files import AssetFiles
 from loupe_core.analytics.analyst_reports import AnalystReports
 from loupe_core.analytics.base import SearchLog
 from loupe_core.analytics.factory import open_search_log
@@ -58,6 +59,7 @@ class Services:
     conflicts: ConflictDesk
     suggestion_desk: SuggestionDesk
     duplicates: DuplicateFinder
+    files: AssetFiles
     administration: Administration
     analyst_reports: AnalystReports
     librarian_reports: LibrarianReports
@@ -104,6 +106,7 @@ class Services:
             duplicate_decisions=DuplicateDecisions(editor, librarian_db),
             conflicts=ConflictDesk(editor),
             suggestion_desk=SuggestionDesk(editor, suggester),
+            files=AssetFiles(settings),
             duplicates=DuplicateFinder(
                 store,
                 librarian_db,

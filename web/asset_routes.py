@@ -6,12 +6,11 @@ Registered after `asset_edit_routes`: `/assets/{id:path}` would otherwise swallo
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from loupe_core.errors import AssetNotFound, EncoderUnavailable
+from loupe_core.errors import EncoderUnavailable
 from loupe_core.librarian.clusters import duplicate_clusters
 from loupe_core.librarian.duplicates import DuplicateQueue
 from search_api.deps import CurrentPrincipal, Librarian, ServicesDep
@@ -45,21 +44,10 @@ def similar(asset_id: str, request: Request, query: SearchQueryDep, services: Se
     return render_variant(request, "pages/similar.html", "partials/_similar.html", context)
 
 
-def rendition_file(root: Path, name: str) -> Path:
-    """A stored rendition name resolved under its folder; anything escaping it is "not found"."""
-    path = (root / name).resolve()
-    if root.resolve() not in path.parents or not path.is_file():
-        raise AssetNotFound("rendition not found")
-    return path
-
-
 @router.get("/assets/{asset_id:path}/preview", response_class=FileResponse)
 def preview(asset_id: str, principal: CurrentPrincipal, services: ServicesDep) -> FileResponse:
     """The large WebP rendition (the API serves thumbnails and originals, pages want this size)."""
-    asset = services.store.get(asset_id, principal)
-    if not asset.preview:
-        raise AssetNotFound(f"asset {asset_id!r} has no preview")
-    path = rendition_file(services.settings.previews_dir, asset.preview)
+    path = services.files.preview(services.store.get(asset_id, principal))
     return FileResponse(path, media_type="image/webp", headers={"Cache-Control": "private, max-age=3600"})
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from loupe_core.errors import AssetNotFound
 from loupe_core.librarian.editing import AssetChanges
 from loupe_core.librarian.suggestions import Decision, Suggestion
 from search_api.deps import CurrentPrincipal, ServicesDep
@@ -29,19 +27,15 @@ def similar(asset_id: str, query: SearchQueryDep, services: ServicesDep) -> Sear
 
 @router.get("/{asset_id:path}/thumbnail", summary="The asset's thumbnail (WebP)", response_class=FileResponse)
 def thumbnail(asset_id: str, principal: CurrentPrincipal, services: ServicesDep) -> FileResponse:
-    asset = services.store.get(asset_id, principal)
-    if not asset.thumbnail:
-        raise AssetNotFound(f"asset {asset_id!r} has no thumbnail")
-    path = _inside(services.settings.thumbnails_dir, asset.thumbnail)
+    path = services.files.thumbnail(services.store.get(asset_id, principal))
     return FileResponse(path, media_type="image/webp", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.get("/{asset_id:path}/file", summary="Download the original file", response_class=FileResponse)
 def original(asset_id: str, principal: CurrentPrincipal, services: ServicesDep) -> FileResponse:
     asset = services.store.get(asset_id, principal)
-    if not asset.path or not Path(asset.path).is_file():
-        raise AssetNotFound(f"the original file of {asset_id!r} is not available")
-    return FileResponse(asset.path, filename=asset.filename or Path(asset.path).name)
+    path = services.files.original(asset)
+    return FileResponse(path, filename=asset.filename or path.name)
 
 
 @router.get("/{asset_id:path}/suggestions", response_model=list[Suggestion], summary="Tag suggestions")
@@ -102,11 +96,3 @@ def version_of(if_match: str | None) -> str | None:
     if if_match is None or if_match.strip() == "*":
         return None
     return if_match.strip().removeprefix("W/").strip('"')
-
-
-def _inside(root: Path, name: str) -> Path:
-    """Resolve a stored file name under root, refusing anything that escapes it."""
-    path = (root / name).resolve()
-    if root.resolve() not in path.parents or not path.is_file():
-        raise AssetNotFound("thumbnail not found")
-    return path

@@ -53,7 +53,8 @@ class LiveApp:
 def live_app(tmp_path_factory: pytest.TempPathFactory, encoders: Encoders) -> Iterator[LiveApp]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium")
-    settings = Settings(data_dir=tmp_path_factory.mktemp("browser-data"))
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    settings = Settings(data_dir=data_dir, library_roots=[data_dir / "originals"])
     store = open_store(settings)
     report = store.upsert(build_library(settings, encoders))
     assert not report.failures, report.failures

@@ -72,7 +72,7 @@ def matrix(
 ) -> Iterator[tuple[TestClient, dict[Role, str], list[Asset]]]:
     backend, phase = request.param
     tmp = tmp_path_factory.mktemp(f"perm-{backend}")
-    settings = backend_settings(backend, tmp, request)  # the app's search log lives in the same backend
+    settings = backend_settings(backend, tmp, request).model_copy(update={"library_roots": [tmp / "originals"]})
     store = open_backend(backend, tmp, request, settings)
     assets = permission_library(tmp / "originals", settings.thumbnails_dir)
     assert not store.upsert(assets).failures

@@ -21,7 +21,7 @@ from tests.contract.library import build_library
 @pytest.fixture(scope="module")
 def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data_dir = tmp_path_factory.mktemp("api-data")
-    return Settings(data_dir=data_dir, max_upload_bytes=200_000)
+    return Settings(data_dir=data_dir, max_upload_bytes=200_000, library_roots=[data_dir / "originals"])
 
 
 @pytest.fixture(scope="module")
