@@ -1,6 +1,7 @@
 """`loupe demo`: build the demo library from scikit-image's photos, index it, serve it.
 
-Runs on the embedded backend in its own data folder so it never touches a real library.
+Runs on the embedded backend, in a data folder it made itself: it refuses one that holds a
+real library, since it seeds accounts whose passwords it prints.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from loupe_cli.demo_conflict import seed_librarian_edit
+from loupe_cli.demo_data_dir import DEMO_LIBRARY, claim_for_demo
 from loupe_cli.demo_users import DEMO_GROUPS, seed_demo_users
 from loupe_cli.serve import add_serve_arguments, serve
 from loupe_core.accounts.store import AccountStore
@@ -53,10 +55,13 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     from indexer.demo_library import build_demo_library
 
     console = Console(stderr=True)
+    if (refusal := claim_for_demo(settings)) is not None:
+        console.print(f"loupe demo: {refusal}", markup=False, highlight=False, soft_wrap=True)
+        return 2
     settings = settings.model_copy(
         update={"backend": "embedded", "anonymous_role": "viewer", "anonymous_groups": DEMO_GROUPS}
     )
-    library = build_demo_library(settings.data_dir / "demo-library")
+    library = build_demo_library(settings.data_dir / DEMO_LIBRARY)
     encoders = Encoders.from_settings(settings)
     store = open_store(settings)
     try:
