@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query
 from pydantic import ValidationError
 
 from loupe_core import query as qm
+from loupe_core.day_range import SupportedDay
 from loupe_core.errors import InvalidQuery
 from loupe_core.schema import LicenseState
 from search_api.deps import CurrentPrincipal, SettingsDep
@@ -32,8 +32,8 @@ def search_query(
     orientation: MultiValue = [],  # noqa: B006
     owner: MultiValue = [],  # noqa: B006
     license: Annotated[list[LicenseState], Query(max_length=4)] = [],  # noqa: B006
-    created_from: date | None = None,
-    created_to: date | None = None,
+    created_from: SupportedDay | None = None,
+    created_to: SupportedDay | None = None,
     facet: Annotated[list[qm.FacetName] | None, Query(max_length=10)] = None,
     sort: qm.SortOrder = qm.SortOrder.relevance,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,

@@ -6,16 +6,16 @@ and each page links the matching CSV download, so a table on screen and its expo
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from loupe_core.analytics.period import ReportPeriod, report_period
+from loupe_core.analytics.period import ReportPeriod
 from loupe_core.analytics.reports import click_through
 from search_api.deps import Analyst, ServicesDep
+from search_api.period_params import PeriodDep
 from web.charts import bar_chart
 from web.errors import PageRoute
 from web.rendering import render
@@ -44,11 +44,9 @@ def zero_results_page(
     request: Request,
     principal: Analyst,
     services: ServicesDep,
-    since: date | None = None,
-    until: date | None = None,
+    span: PeriodDep,
     limit: Limit = 50,
 ) -> HTMLResponse:
-    span = report_period(since, until)
     report = services.analyst_reports.zero_results(span, limit)
     context = {
         **_period(span, "/analytics/zero-results", "/api/analytics/zero-results"),
@@ -61,9 +59,8 @@ def zero_results_page(
 
 
 def _query_table(
-    request: Request, services: ServicesDep, since: date | None, until: date | None, limit: int, no_clicks: bool
+    request: Request, services: ServicesDep, span: ReportPeriod, limit: int, no_clicks: bool
 ) -> HTMLResponse:
-    span = report_period(since, until)
     stats = services.analyst_reports.top_queries(span, limit, no_clicks)
     days = services.analyst_reports.searches_per_day(span)
     extra = {"no_clicks": "true"} if no_clicks else {}
@@ -82,16 +79,16 @@ def _query_table(
 
 @router.get("/top-queries")
 def top_queries_page(
-    request: Request, principal: Analyst, services: ServicesDep, since: date | None = None,
-    until: date | None = None, limit: Limit = 50,
+    request: Request, principal: Analyst, services: ServicesDep, span: PeriodDep,
+    limit: Limit = 50,
 ) -> HTMLResponse:  # fmt: skip
-    return _query_table(request, services, since, until, limit, no_clicks=False)
+    return _query_table(request, services, span, limit, no_clicks=False)
 
 
 @router.get("/no-click-queries")
 def no_click_queries_page(
-    request: Request, principal: Analyst, services: ServicesDep, since: date | None = None,
-    until: date | None = None, limit: Limit = 50,
+    request: Request, principal: Analyst, services: ServicesDep, span: PeriodDep,
+    limit: Limit = 50,
 ) -> HTMLResponse:  # fmt: skip
     """Queries that found results but whose results nobody opened: wording or ranking problems."""
-    return _query_table(request, services, since, until, limit, no_clicks=True)
+    return _query_table(request, services, span, limit, no_clicks=True)
