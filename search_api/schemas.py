@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from loupe_core.librarian.reports import LicenceWatchlist
 from loupe_core.principal import Principal, Role
 from loupe_core.query import SearchHit, SearchMode, SearchResult
 from loupe_core.schema import Asset, AssetStatus, FieldConflict, FieldEdit, LicenseState
@@ -96,12 +95,6 @@ class SearchResponse(BaseModel):
     """With `explain=true`: the minimum cosine per vector field a hit found only by meaning needed."""
 
 
-class LicenceReport(BaseModel):
-    expired: list[AssetSummary]
-    expiring: list[AssetSummary]
-    days: int
-
-
 NOTICE_ROLES = frozenset({Role.admin, Role.librarian})
 
 
@@ -159,14 +152,6 @@ def asset_detail(asset: Asset, today: date) -> AssetDetail:
             "has_text_vector": asset.text_vector is not None,
             "download_url": f"/api/assets/{asset_path(asset.id)}/file",
         }
-    )
-
-
-def licence_report(watchlist: LicenceWatchlist, today: date) -> LicenceReport:
-    return LicenceReport(
-        expired=[asset_summary(a, today) for a in watchlist.expired],
-        expiring=[asset_summary(a, today) for a in watchlist.expiring],
-        days=watchlist.days,
     )
 
 

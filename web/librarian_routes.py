@@ -14,8 +14,10 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
 from loupe_core.librarian.completeness import RequiredField
+from loupe_core.librarian.reports import LICENCE_PAGE_SIZE
 from search_api.deps import Editor, Librarian, ServicesDep
-from search_api.schemas import asset_summary, licence_report
+from search_api.licence_report import LicenceDays, LicencePage, LicencePageSize, licence_report
+from search_api.schemas import asset_summary
 from web.auth_routes import safe_next
 from web.errors import PageRoute
 from web.forms import BulkEditForm
@@ -65,13 +67,23 @@ def licences_page(
     request: Request,
     principal: Librarian,
     services: ServicesDep,
-    days: Annotated[int, Query(ge=0, le=3650)] = 30,
+    days: LicenceDays = 30,
+    page: LicencePage = 1,
+    size: LicencePageSize = LICENCE_PAGE_SIZE,
 ) -> HTMLResponse:
-    report = licence_report(services.librarian_reports.licences(principal, days), date.today())
+    """One page of each list, with both totals; the pager walks them together, the CSV has every asset."""
+    report = licence_report(services.librarian_reports.licences(principal, days, page, size), date.today())
+
+    def page_url(number: int) -> str:
+        return f"/librarian/licences?{urlencode({'days': days, 'page': number, 'size': size})}"
+
     context = {
         "page_title": "Licences – Loupe",
         "form": SearchForm(),
         "report": report,
+        "first": (page - 1) * size + 1,
+        "previous_url": page_url(page - 1) if page > 1 else None,
+        "next_url": page_url(page + 1) if page < report.pages else None,
         "csv_url": f"/api/librarian/licences?{urlencode({'days': days, 'format': 'csv'})}",
     }
     return render(request, "pages/librarian_licences.html", context)

@@ -6,25 +6,42 @@ the JSON and the CSV always list the same assets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from loupe_core.librarian.completeness import IncompleteReport, RequiredField, incomplete_report
 from loupe_core.principal import Principal
-from loupe_core.query import Filters, Query, SortOrder
 from loupe_core.schema import Asset, LicenseState
 from loupe_core.store.base import AssetStore
 
-LICENCES_LISTED = 1000
-"""Assets listed per licence state: the most one search returns."""
+LICENCE_PAGE_SIZE = 100
+WATCHED = (LicenseState.expired, LicenseState.expiring)
+
+
+@dataclass(frozen=True)
+class LicenceList:
+    """One licence state's assets on the requested page, and how many there are on every page."""
+
+    total: int
+    assets: list[Asset]
 
 
 @dataclass(frozen=True)
 class LicenceWatchlist:
-    expired: list[Asset]
-    expiring: list[Asset]
+    """Both lists are paged alike (page `page` of `size` each), ordered by expiry date, then id."""
+
+    expired: LicenceList
+    expiring: LicenceList
     """Licences that end within `days` days from today."""
     days: int
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        """Pages needed for the longer of the two lists (at least one, even when both are empty)."""
+        return max(1, -(-max(self.expired.total, self.expiring.total) // self.size))
 
 
 class LibrarianReports:
@@ -39,14 +56,35 @@ class LibrarianReports:
         """Assets missing a field the library requires (`LOUPE_REQUIRED_FIELDS`)."""
         return incomplete_report(self._store.scan(principal), self._required, field, owner, group)
 
-    def licences(self, principal: Principal, days: int) -> LicenceWatchlist:
-        """Expired licences and those ending within `days`, oldest assets first."""
+    def licences(
+        self, principal: Principal, days: int, page: int = 1, size: int = LICENCE_PAGE_SIZE
+    ) -> LicenceWatchlist:
+        """Expired licences and those ending within `days`, soonest expiry first, one page of each.
 
-        def listed(state: LicenseState) -> list[Asset]:
-            query = Query(
-                filters=Filters(license=(state,)), principal=principal, facets=(), size=LICENCES_LISTED,
-                expiring_days=days, sort=SortOrder.oldest,
-            )  # fmt: skip
-            return [hit.asset for hit in self._store.search(query).hits]
+        Read from a scan, not a search: every asset counts (a search returns at most a window of
+        hits) and the order is the expiry date, which no search sort offers.
+        """
+        watched = self._by_expiry(principal, days)
+        start = (page - 1) * size
 
-        return LicenceWatchlist(expired=listed(LicenseState.expired), expiring=listed(LicenseState.expiring), days=days)
+        def listed(state: LicenseState) -> LicenceList:
+            return LicenceList(total=len(watched[state]), assets=watched[state][start : start + size])
+
+        expired, expiring = (listed(state) for state in WATCHED)
+        return LicenceWatchlist(expired=expired, expiring=expiring, days=days, page=page, size=size)
+
+    def every_licence(self, principal: Principal, days: int) -> Iterator[tuple[LicenseState, Asset]]:
+        """The whole watchlist, unpaged (the CSV download): expired first, each state by expiry date."""
+        watched = self._by_expiry(principal, days)
+        return ((state, asset) for state in WATCHED for asset in watched[state])
+
+    def _by_expiry(self, principal: Principal, days: int) -> dict[LicenseState, list[Asset]]:
+        today = date.today()
+        watched: dict[LicenseState, list[Asset]] = {state: [] for state in WATCHED}
+        for asset in self._store.scan(principal):
+            state = asset.license_state(today, days)
+            if state in watched:
+                watched[state].append(asset)
+        for assets in watched.values():
+            assets.sort(key=lambda a: (a.license_expires or today, a.id))
+        return watched

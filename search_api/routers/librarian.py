@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -19,11 +19,13 @@ from loupe_core.librarian.completeness import IncompleteReport, RequiredField
 from loupe_core.librarian.conflicts import ConflictRow
 from loupe_core.librarian.duplicates import DuplicateQueue
 from loupe_core.librarian.editing import BulkEdit, BulkReport
+from loupe_core.librarian.reports import LICENCE_PAGE_SIZE
 from loupe_core.librarian.vocabulary import VocabularyTerm
 from loupe_core.librarian.vocabulary_edits import MAX_VOCABULARY_UPLOAD
 from search_api.csv_export import CSV_RESPONSE, csv_response
 from search_api.deps import Editor, Librarian, ServicesDep
-from search_api.schemas import AssetDetail, AssetSummary, LicenceReport, asset_detail, asset_summary, licence_report
+from search_api.licence_report import LicenceDays, LicencePage, LicencePageSize, LicenceReport, licence_report
+from search_api.schemas import AssetDetail, AssetSummary, asset_detail, asset_summary
 
 router = APIRouter(prefix="/api/librarian", tags=["librarian"])
 Format = Literal["json", "csv"]
@@ -107,19 +109,21 @@ def resolve_conflict(body: ConflictDecision, principal: Librarian, services: Ser
     return asset_detail(saved.asset, date.today())
 
 
-@router.get("/licences", response_model=LicenceReport, responses=CSV_RESPONSE)
+@router.get(
+    "/licences", response_model=LicenceReport, responses=CSV_RESPONSE,
+    summary="Expired and expiring licences, by expiry date, a page of each with totals (CSV: every asset)",
+)  # fmt: skip
 def licences(
-    principal: Librarian, services: ServicesDep, days: Annotated[int, Query(ge=0, le=3650)] = 30,
-    format: Format = "json",
+    principal: Librarian, services: ServicesDep, days: LicenceDays = 30, page: LicencePage = 1,
+    size: LicencePageSize = LICENCE_PAGE_SIZE, format: Format = "json",
 ) -> LicenceReport | Response:  # fmt: skip
-    report = licence_report(services.librarian_reports.licences(principal, days), date.today())
+    reports = services.librarian_reports
     if format == "csv":
         return csv_response(
-            "licences.csv", ["state", "id", "title"],
-            [[state, a.id, a.title] for state, group in (("expired", report.expired), ("expiring", report.expiring))
-             for a in group],
+            "licences.csv", ["state", "id", "title", "license_expires"],
+            [[state.value, a.id, a.title, a.license_expires] for state, a in reports.every_licence(principal, days)],
         )  # fmt: skip
-    return report
+    return licence_report(reports.licences(principal, days, page, size), date.today())
 
 
 @router.get("/vocabulary", response_model=list[VocabularyTerm])
