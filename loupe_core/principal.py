@@ -6,6 +6,7 @@ facet counts and k-NN neighbours all agree on what a caller may see.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -23,16 +24,27 @@ _SEES_EVERYTHING = frozenset({Role.admin, Role.librarian})
 
 @dataclass(frozen=True)
 class Visibility:
-    """Backend-neutral permission filter: an asset is visible when any clause matches.
+    """The visibility rule, stated once as data; `allows` is its meaning.
 
-    `unrestricted` short-circuits everything; otherwise an asset is visible when its owner is
-    `owner` or it shares a group with `groups`. `hidden_statuses` are removed regardless.
+    Each backend translates this record into its own language (SQL in
+    `store/embedded/filters.py`, NumPy masks in `store/embedded/columns.py`, query DSL in
+    `store/opensearch/filters.py`) and a property test checks every translation against
+    `allows` on drawn principals, assets, statuses and licence dates.
     """
 
     unrestricted: bool
     owner: str | None = None
+    """Assets owned by this user are visible (None: owning grants nothing)."""
     groups: frozenset[str] = frozenset()
+    """Assets sharing any of these groups are visible."""
     hidden_statuses: frozenset[str] = frozenset()
+    """Assets in these statuses are hidden, whoever owns them."""
+
+    def allows(self, owner: str | None, groups: Iterable[str], status: str) -> bool:
+        if self.unrestricted:
+            return True
+        granted = (self.owner is not None and owner == self.owner) or not self.groups.isdisjoint(groups)
+        return granted and status not in self.hidden_statuses
 
 
 @dataclass(frozen=True)

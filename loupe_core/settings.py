@@ -100,7 +100,12 @@ class Settings(BaseSettings):
         default=None,
         description="Header set by an SSO proxy naming the user (e.g. X-Forwarded-User); off unless set.",
     )
-    login_attempts_per_minute: int = Field(default=10, ge=1)
+    login_attempts_per_minute: int = Field(
+        default=10, ge=1, description="Sign-in tries a minute from one client address for one user name."
+    )
+    login_attempts_per_client_per_minute: int = Field(
+        default=30, ge=1, description="Sign-in tries a minute from one client address across all user names."
+    )
     anonymous_role: Literal["viewer", "analyst"] | None = Field(
         default=None,
         description="Let unauthenticated callers search as this role (off by default; the demo turns it on).",

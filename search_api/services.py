@@ -35,7 +35,7 @@ from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
 from loupe_core.store.embedded.connection import ConnectionPool
 from loupe_core.store.factory import open_store
-from search_api.rate_limit import SlidingWindowLimiter
+from search_api.rate_limit import LoginThrottle
 from search_api.typing_searches import TypingSearches
 
 
@@ -47,7 +47,7 @@ class Services:
     search: SearchService
     accounts: AccountStore
     cookies: CookieSigner
-    login_limiter: SlidingWindowLimiter
+    login_limiter: LoginThrottle
     search_log: SearchLog
     recorder: EventRecorder
     typing: TypingSearches
@@ -95,7 +95,7 @@ class Services:
             ),
             accounts=accounts,
             cookies=CookieSigner(settings.resolved_secret_key()),
-            login_limiter=SlidingWindowLimiter(settings.login_attempts_per_minute),
+            login_limiter=LoginThrottle.from_settings(settings),
             search_log=search_log,
             recorder=recorder,
             typing=TypingSearches(recorder.record),

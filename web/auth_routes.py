@@ -1,7 +1,8 @@
 """Login and logout for the web UI: server-side sessions in a signed, HttpOnly cookie.
 
-Login is rate limited per client address and user name; failures all read the same so the
-form does not reveal which user names exist. `next` only ever redirects within this site.
+Sign-in is rate limited per client address, and per address and user name, counted under the
+very name sign-in looks up; failures all read the same so the form does not reveal which user
+names exist. `next` only ever redirects within this site.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from loupe_core.accounts.cookies import SESSION_COOKIE
+from loupe_core.accounts.user_names import canonical_user_name
 from loupe_core.errors import TooManyRequests
 from search_api.auth import session_id
 from search_api.deps import CurrentPrincipal, ServicesDep
+from search_api.rate_limit import client_key
 from web.errors import PageRoute
 from web.rendering import render
 from web.search_form import SearchForm
@@ -46,11 +49,11 @@ def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    client = request.client.host if request.client else "unknown"
-    wait = services.login_limiter.retry_after(f"{client}|{username.lower()}")
+    user_name = canonical_user_name(username)
+    wait = services.login_limiter.retry_after(client_key(request.client.host if request.client else None), user_name)
     if wait:
         raise TooManyRequests(f"too many sign-in attempts; try again in {int(wait) + 1} s")
-    user = services.accounts.authenticate(username.strip().lower(), password)
+    user = services.accounts.authenticate(user_name, password)
     if user is None:
         return _login_page(request, safe_next(next), "Unknown user name or wrong password.", status=401)
     response = RedirectResponse(safe_next(next), status_code=303)

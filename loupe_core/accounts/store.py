@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from loupe_core.accounts.secrets import hash_password, new_api_key, split_api_key, verify_password, verify_secret
+from loupe_core.accounts.user_names import RESERVED, USERNAME
 from loupe_core.errors import InvalidQuery
 from loupe_core.principal import Principal, Role
 from loupe_core.store.embedded.connection import ConnectionPool
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 GROUP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$")
 MIN_PASSWORD = 8
 
@@ -94,8 +94,10 @@ class AccountStore:
 
     # -- users ------------------------------------------------------------------------------
     def add_user(self, user_id: str, role: Role, groups: list[str], password: str | None, actor: str) -> User:
-        if not USERNAME.match(user_id):
+        if not USERNAME.fullmatch(user_id):
             raise InvalidQuery(f"invalid user name {user_id!r}: lower-case letters, digits and . _ @ - only")
+        if user_id in RESERVED:
+            raise InvalidQuery(f"user name {user_id!r} is reserved")
         bad = [g for g in groups if not GROUP.match(g)]
         if bad:
             raise InvalidQuery(f"invalid group name(s): {', '.join(map(repr, bad))}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from loupe_core.accounts.cookies import SESSION_COOKIE
@@ -104,3 +105,28 @@ def test_login_is_rate_limited(web_settings: Settings, library: AssetStore) -> N
     with TestClient(app, follow_redirects=False) as client:
         codes = [sign_in(client, user="ghost").status_code for _ in range(5)]  # type: ignore[attr-defined]
     assert codes == [401, 401, 401, 429, 429]
+
+
+def limited_app(web_settings: Settings, library: AssetStore, per_name: int, per_client: int) -> FastAPI:
+    limits = {"login_attempts_per_minute": per_name, "login_attempts_per_client_per_minute": per_client}
+    return create_app(web_settings.model_copy(update=limits), store=library)
+
+
+def test_spellings_of_one_user_name_share_one_count(web_settings: Settings, library: AssetStore) -> None:
+    """Sign-in strips and lower-cases the name, so every spelling it accepts is counted as that name."""
+    app = limited_app(web_settings, library, per_name=3, per_client=100)
+    spellings = [" viewer", "viewer ", "VIEWER\t", "\nViewer", "viewer"]
+    with TestClient(app, follow_redirects=False) as client:
+        codes = [sign_in(client, user=name, password="wrong-password").status_code for name in spellings]  # type: ignore[attr-defined]
+    assert codes == [401, 401, 401, 429, 429]
+
+
+def test_one_address_is_limited_across_user_names(web_settings: Settings, library: AssetStore) -> None:
+    """Credential stuffing: one try for each of many names is still many tries from one address."""
+    app = limited_app(web_settings, library, per_name=100, per_client=3)
+    with TestClient(app, follow_redirects=False, client=("198.51.100.7", 40000)) as stuffer:
+        codes = [sign_in(stuffer, user=f"user{i}").status_code for i in range(5)]  # type: ignore[attr-defined]
+    with TestClient(app, follow_redirects=False, client=("203.0.113.9", 40000)) as neighbour:
+        other = sign_in(neighbour, user="user0").status_code  # type: ignore[attr-defined]
+    assert codes == [401, 401, 401, 429, 429]
+    assert other == 401

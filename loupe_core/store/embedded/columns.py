@@ -198,8 +198,10 @@ class ColumnIndex:
         return mask
 
     def visibility_mask(self, visibility: Visibility) -> Mask:
-        """Owner or any shared group, minus hidden statuses (the rule in principal.py)."""
-        mask = self._scalar_in("owner", [visibility.owner or ""])
+        """`Visibility.allows` as a mask: owner or any shared group, minus hidden statuses."""
+        mask = np.zeros(len(self.present), dtype=bool)
+        if visibility.owner is not None:
+            mask |= self._scalar_in("owner", [visibility.owner])
         if visibility.groups:
             mask |= self._list_any("groups", visibility.groups)
         if visibility.hidden_statuses:

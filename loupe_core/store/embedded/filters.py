@@ -79,15 +79,18 @@ def compile_filters(filters: Filters, visibility: Visibility | None, today: date
 
 
 def visibility_clause(visibility: Visibility) -> SqlClause:
-    """Owner or any shared group, minus hidden statuses (the permission rule in principal.py)."""
-    parts = ["owner = ?"]
-    params: list[Any] = [visibility.owner or ""]
+    """`Visibility.allows` in SQL: owner or any shared group, minus hidden statuses."""
+    parts: list[str] = []
+    params: list[Any] = []
+    if visibility.owner is not None:
+        parts.append("owner = ?")
+        params.append(visibility.owner)
     if visibility.groups:
         groups = sorted(visibility.groups)
         sql, sub = _term_subquery("groups", tuple(groups))
         parts.append(sql)
         params.extend(sub)
-    sql = "(" + " OR ".join(parts) + ")"
+    sql = "(" + (" OR ".join(parts) or "0") + ")"
     if visibility.hidden_statuses:
         hidden = sorted(visibility.hidden_statuses)
         sql += f" AND status NOT IN ({_placeholders(hidden)})"

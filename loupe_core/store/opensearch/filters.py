@@ -38,7 +38,7 @@ def license_clause(state: LicenseState, today: date, expiring_days: int) -> Clau
 
 
 def visibility_clause(visibility: Visibility) -> Clause:
-    """Owner or any shared group, minus hidden statuses (the permission rule in principal.py)."""
+    """`Visibility.allows` in query DSL: owner or any shared group, minus hidden statuses."""
     allowed: list[Clause] = []
     if visibility.owner is not None:
         allowed.append({"term": {"owner": visibility.owner}})
@@ -53,13 +53,8 @@ def visibility_clause(visibility: Visibility) -> Clause:
 
 
 def is_visible(asset: Asset, visibility: Visibility) -> bool:
-    """The same rule for one document already in hand (a real-time GET cannot take a query)."""
-    if visibility.unrestricted:
-        return True
-    allowed = (visibility.owner is not None and asset.owner == visibility.owner) or bool(
-        visibility.groups.intersection(asset.groups)
-    )
-    return allowed and asset.status.value not in visibility.hidden_statuses
+    """The rule itself, for one document already in hand (a real-time GET cannot take a query)."""
+    return visibility.allows(asset.owner, asset.groups, asset.status.value)
 
 
 def compile_filters(filters: Filters, visibility: Visibility | None, today: date, expiring_days: int) -> list[Clause]:
