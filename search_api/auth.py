@@ -12,6 +12,7 @@ from fastapi import Request
 from loupe_core.accounts.cookies import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE
 from loupe_core.accounts.permissions import Permission, may
 from loupe_core.accounts.store import User
+from loupe_core.accounts.user_names import canonical_user_name
 from loupe_core.errors import Forbidden, NotAuthenticated
 from loupe_core.principal import Principal, Role
 from search_api.services import Services
@@ -40,10 +41,16 @@ def _resolve_user(request: Request, services: Services) -> User | None:
     sid = session_id(request, services)
     if sid:
         return services.accounts.session_user(sid)
-    header = services.settings.trusted_user_header
-    if header and request.headers.get(header):
-        return services.accounts.active_user(request.headers[header].strip().lower())
+    if sso_name := _trusted_user_name(request, services):
+        return services.accounts.active_user(sso_name)
     return None
+
+
+def _trusted_user_name(request: Request, services: Services) -> str | None:
+    """The user the SSO proxy names, when LOUPE_TRUSTED_USER_HEADER is set and the header is there."""
+    header = services.settings.trusted_user_header
+    value = request.headers.get(header) if header else None
+    return canonical_user_name(value) if value else None
 
 
 ANONYMOUS = "anonymous"
@@ -79,20 +86,37 @@ def check_permission(principal: Principal, permission: Permission) -> Principal:
     return principal
 
 
+def csrf_subject(request: Request, services: Services) -> str | None:
+    """What this caller's CSRF token is bound to: the session when a cookie signs them in, else the
+    user an SSO proxy names; None when no credential rides along by itself (an API key, or nothing).
+
+    Mirrors `_resolve_user`'s order, so the credential that authenticates is the one the token binds.
+    An SSO proxy adds its header to every request, cross-site ones included, exactly as a browser
+    sends a cookie: both need the token. Session ids never contain ':', so the two kinds never collide.
+    """
+    if _bearer(request):
+        return None
+    if sid := session_id(request, services):
+        return sid
+    if sso_name := _trusted_user_name(request, services):
+        return f"sso:{sso_name}"
+    return None
+
+
 async def verify_csrf(request: Request, services: Services) -> None:
-    """Cookie-authenticated writes must echo the session's CSRF token (header or form field).
+    """Writes authenticated by a session cookie or an SSO header must echo the CSRF token (header or form field).
 
     API-key callers are exempt: a browser never attaches their credentials by itself.
     """
-    if request.method in ("GET", "HEAD", "OPTIONS") or _bearer(request):
+    if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    sid = session_id(request, services)
-    if sid is None:
+    subject = csrf_subject(request, services)
+    if subject is None:
         return
     token = request.headers.get(CSRF_HEADER)
     if token is None and "form" in request.headers.get("content-type", ""):
         form = await request.form()
         value = form.get(CSRF_FIELD)
         token = value if isinstance(value, str) else None
-    if not services.cookies.csrf_valid(sid, token):
+    if not services.cookies.csrf_valid(subject, token):
         raise Forbidden("missing or invalid CSRF token; reload the page and try again")

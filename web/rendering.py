@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from search_api.auth import optional_principal, session_id
+from search_api.auth import csrf_subject, optional_principal
 from web.navigation import header_links, section_tabs
 
 VARY = "HX-Request, HX-History-Restore-Request"
@@ -26,11 +26,11 @@ def session_context(request: Request) -> dict[str, Any]:
     """Who is signed in, their CSRF token (for every state-changing form) and the links their role may use."""
     services = request.app.state.services
     principal = optional_principal(request, services)
-    sid = session_id(request, services)
+    subject = csrf_subject(request, services)
     path = request.url.path
     return {
         "viewer": principal,
-        "csrf_token": services.cookies.csrf_token(sid) if sid else "",
+        "csrf_token": services.cookies.csrf_token(subject) if subject else "",
         "nav": header_links(principal, path),
         "tabs": section_tabs(principal, path),
     }

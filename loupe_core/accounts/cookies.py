@@ -1,7 +1,9 @@
 """Signed session cookies and CSRF tokens.
 
 The cookie carries only a random session id, signed so that a tampered cookie is rejected
-before any lookup; the CSRF token is an HMAC of that id, so it needs no storage of its own.
+before any lookup. A CSRF token is an HMAC of what authenticates the caller (that session id,
+or the user an SSO proxy names), so it needs no storage of its own and no other site can
+compute it; an SSO user's token lasts until the secret key changes.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ class CookieSigner:
             return None
         return value if isinstance(value, str) else None
 
-    def csrf_token(self, session_id: str) -> str:
-        return hmac.new(self._secret, f"csrf:{session_id}".encode(), hashlib.sha256).hexdigest()
+    def csrf_token(self, subject: str) -> str:
+        return hmac.new(self._secret, f"csrf:{subject}".encode(), hashlib.sha256).hexdigest()
 
-    def csrf_valid(self, session_id: str, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(self.csrf_token(session_id), token or "")
+    def csrf_valid(self, subject: str, token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(self.csrf_token(subject), token or "")
