@@ -47,11 +47,24 @@ class Visibility:
         return granted and status not in self.hidden_statuses
 
 
+GUEST_ID = "(guest)"
+"""Who guests are (LOUPE_ANONYMOUS_ROLE): no user name can take it (user names start with a letter
+or a digit), and guests own nothing, so no asset's `owner`, whatever it reads, makes it a guest's."""
+
+
 @dataclass(frozen=True)
 class Principal:
     user_id: str
     role: Role
     groups: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def guest(cls, role: Role, groups: Iterable[str]) -> Principal:
+        return cls(user_id=GUEST_ID, role=role, groups=frozenset(groups))
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id == GUEST_ID
 
     @property
     def sees_everything(self) -> bool:
@@ -62,7 +75,7 @@ class Principal:
             return Visibility(unrestricted=True)
         return Visibility(
             unrestricted=False,
-            owner=self.user_id,
+            owner=None if self.is_guest else self.user_id,
             groups=self.groups,
             hidden_statuses=frozenset({"archived", "retired"}),
         )

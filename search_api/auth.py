@@ -53,15 +53,12 @@ def _trusted_user_name(request: Request, services: Services) -> str | None:
     return canonical_user_name(value) if value else None
 
 
-ANONYMOUS = "anonymous"
-
-
 def anonymous_principal(services: Services) -> Principal | None:
     """Only when LOUPE_ANONYMOUS_ROLE is set: a read-only guest limited to LOUPE_ANONYMOUS_GROUPS."""
     role = services.settings.anonymous_role
     if role is None:
         return None
-    return Principal(user_id=ANONYMOUS, role=Role(role), groups=frozenset(services.settings.anonymous_groups))
+    return Principal.guest(Role(role), services.settings.anonymous_groups)
 
 
 def optional_principal(request: Request, services: Services) -> Principal | None:
