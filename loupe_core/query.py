@@ -66,6 +66,18 @@ DEFAULT_FACETS: tuple[FacetName, ...] = (
 )
 
 
+class DuplicateClusters(BaseModel):
+    """Exact and visual duplicate clusters a search folds: member id -> its cluster's suggested keeper.
+
+    Folding happens after ranking, inside the result set the caller may see: each cluster present
+    shows one hit (the keeper when it is in the set, else the best-placed member) carrying the
+    ids of the other members in the set; members outside the set are never named."""
+
+    model_config = ConfigDict(frozen=True)
+
+    keeper_of: dict[str, str] = Field(default_factory=dict)
+
+
 class Filters(BaseModel):
     """Every filter narrows the set (AND); values inside one list widen it (OR), except `tags` (ALL)."""
 
@@ -122,6 +134,8 @@ class Query(BaseModel):
     floors: dict[VectorField, float] = Field(default_factory=dict)
     """Minimum cosine per vector field: a hit found only by vector lists enters the result set only
     when it clears its field's floor in one of them. Keyword matches always enter. No entry: no floor."""
+    collapse: DuplicateClusters | None = None
+    """Fold duplicate clusters into one hit each (None: every member is a hit of its own)."""
     limit: int | None = Field(default=None, ge=0, le=10_000)
     """Caps a search by meaning (semantic or hybrid) to its best `limit` hits; totals and facets
     count exactly those. The by-meaning rescue uses it."""
@@ -185,6 +199,8 @@ class SearchHit(BaseModel):
     highlights: dict[str, list[str]] = Field(default_factory=dict)
     evidence: dict[str, ListEvidence] = Field(default_factory=dict)
     """Per ranked list (`KEYWORD_LIST` or a vector field name) that found the hit."""
+    copies: list[str] = Field(default_factory=list)
+    """With `Query.collapse`: ids of this hit's duplicates folded into it (all in the result set)."""
 
 
 class SearchResult(BaseModel):
@@ -203,3 +219,7 @@ class SearchResult(BaseModel):
     rescued: bool = False
     floors: dict[VectorField, float] = Field(default_factory=dict)
     """The relevance floors the search applied (empty: none)."""
+    total_uncollapsed: int | None = None
+    """With `Query.collapse`: the result set's size before duplicates were folded (`total` after)."""
+    copies: dict[str, Asset] = Field(default_factory=dict)
+    """The page's folded copies by id (filled by the search service, under the caller's permissions)."""

@@ -22,9 +22,9 @@ from loupe_core.encoders.registry import Encoders
 from loupe_core.errors import EncoderUnavailable
 from loupe_core.images import open_image
 from loupe_core.principal import Principal
-from loupe_core.query import Query, SearchMode, SearchResult, VectorField
+from loupe_core.query import DuplicateClusters, Filters, Query, SearchMode, SearchResult, VectorField
 from loupe_core.relevance.floors import RelevanceFloors
-from loupe_core.schema import LicenseState
+from loupe_core.schema import Asset, LicenseState
 from loupe_core.store.base import AssetStore
 
 logger = logging.getLogger(__name__)
@@ -76,10 +76,13 @@ class SearchService:
         synonyms: Synonyms = no_synonyms,
         hide_expired_from_viewers: bool = True,
         floors: RelevanceFloors | None = None,
+        clusters: Callable[[], DuplicateClusters] | None = None,
     ) -> None:
-        """`floors`: None searches by meaning without relevance floors (every neighbour enters)."""
+        """`floors`: None searches by meaning without relevance floors (every neighbour enters);
+        `clusters`: the duplicate clusters a collapsing search folds (None: nothing folds)."""
         self.store = store
         self.floors = floors
+        self.clusters = clusters
         self.encoders = encoders
         self.max_image_pixels = max_image_pixels
         self.synonyms = synonyms
@@ -136,8 +139,11 @@ class SearchService:
             self._cache.put(key, found)
         return found
 
-    def search(self, query: Query) -> SearchResult:
+    def search(self, query: Query, collapse: bool = False) -> SearchResult:
+        """`collapse`: fold exact and visual duplicate clusters into one hit each."""
         query = self._prepare(query)
+        if collapse and self.clusters is not None:
+            query = query.model_copy(update={"collapse": self.clusters()})
         notes: list[str] = []
         notices: list[str] = []
         if query.mode is not SearchMode.keyword and query.text and not query.vectors:
@@ -152,7 +158,16 @@ class SearchService:
             result = self._rescue(query, result)
         result.notes = [*notes, *result.notes]
         result.notices = [*notices, *result.notices]
+        result.copies = self._copies(result, query)
         return result
+
+    def _copies(self, result: SearchResult, query: Query) -> dict[str, Asset]:
+        """The documents of the page's folded copies, read under the caller's own permissions."""
+        ids = tuple(copy for hit in result.hits for copy in hit.copies)
+        if not ids:
+            return {}
+        page = Query(filters=Filters(ids=ids), size=len(ids), facets=(), principal=query.principal, today=query.today)
+        return {hit.asset.id: hit.asset for hit in self.store.search(self._prepare(page)).hits}
 
     def _rescue(self, query: Query, result: SearchResult) -> SearchResult:
         """Keyword search found nothing: the closest hits by meaning that clear the floors, capped.

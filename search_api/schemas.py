@@ -64,6 +64,8 @@ class Hit(BaseModel):
     highlights: dict[str, list[str]]
     evidence: dict[str, Evidence] | None = None
     """With `explain=true`: per ranked list (`keyword`, `image_vector`, `text_vector`)."""
+    copies: list[AssetSummary] = []
+    """With `collapse=duplicates`: this hit's exact and visual duplicates in the result, folded into it."""
 
 
 class Bucket(BaseModel):
@@ -93,6 +95,8 @@ class SearchResponse(BaseModel):
     query_id: str | None = None
     floors: dict[str, float] | None = None
     """With `explain=true`: the minimum cosine per vector field a hit found only by meaning needed."""
+    total_uncollapsed: int | None = None
+    """With `collapse=duplicates`: the number of results before duplicates were folded (`total`: after)."""
 
 
 NOTICE_ROLES = frozenset({Role.admin, Role.librarian})
@@ -155,9 +159,15 @@ def asset_detail(asset: Asset, today: date) -> AssetDetail:
     )
 
 
-def _hit(hit: SearchHit, today: date, explain: bool) -> Hit:
+def _hit(hit: SearchHit, copies: dict[str, Asset], today: date, explain: bool) -> Hit:
     evidence = {name: Evidence.model_validate(e.model_dump()) for name, e in hit.evidence.items()} if explain else None
-    return Hit(asset=asset_summary(hit.asset, today), score=hit.score, highlights=hit.highlights, evidence=evidence)
+    return Hit(
+        asset=asset_summary(hit.asset, today),
+        score=hit.score,
+        highlights=hit.highlights,
+        evidence=evidence,
+        copies=[asset_summary(copies[i], today) for i in hit.copies if i in copies],
+    )
 
 
 def search_response(
@@ -179,7 +189,7 @@ def search_response(
         size=size,
         mode=result.mode,
         took_ms=round(result.took_ms, 2),
-        hits=[_hit(h, today, explain) for h in result.hits],
+        hits=[_hit(h, result.copies, today, explain) for h in result.hits],
         facets={
             name.value: [Bucket(value=b.value, count=b.count) for b in buckets]
             for name, buckets in result.facets.items()
@@ -187,4 +197,5 @@ def search_response(
         notes=result.notes,
         notices=result.notices if principal is not None and principal.role in NOTICE_ROLES else [],
         floors={field.value: floor for field, floor in result.floors.items()} if explain else None,
+        total_uncollapsed=result.total_uncollapsed,
     )

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from loupe_core.accounts.administration import Administration
 from loupe_core.accounts.cookies import CookieSigner
 from loupe_core.accounts.store import AccountStore
-from loupe_core.asset_files import AssetFiles
 from loupe_core.analytics.analyst_reports import AnalystReports
 from loupe_core.analytics.base import SearchLog
 from loupe_core.analytics.factory import open_search_log
 from loupe_core.analytics.recorder import EventRecorder
+from loupe_core.asset_files import AssetFiles
 from loupe_core.encoders.metadata_text import metadata_text
 from loupe_core.encoders.registry import Encoders
 from loupe_core.librarian.completeness import RequiredField
@@ -24,6 +24,7 @@ from loupe_core.librarian.duplicate_decisions import DuplicateDecisions
 from loupe_core.librarian.duplicates import DuplicateFinder, DuplicateThresholds
 from loupe_core.librarian.editing import AssetEditor
 from loupe_core.librarian.reports import LibrarianReports
+from loupe_core.librarian.search_folding import SearchFolding
 from loupe_core.librarian.suggestion_decisions import SuggestionDesk
 from loupe_core.librarian.suggestions import TagSuggester
 from loupe_core.librarian.vocabulary import Vocabulary
@@ -92,6 +93,7 @@ class Services:
                 synonyms=vocabulary.synonyms_for,
                 hide_expired_from_viewers=not settings.show_expired_to_viewers,
                 floors=relevance_floors(settings, store, encoders),
+                clusters=SearchFolding(librarian_db, store).clusters,
             ),
             accounts=accounts,
             cookies=CookieSigner(settings.resolved_secret_key()),

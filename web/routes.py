@@ -37,7 +37,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False, default_respo
 def discover(
     request: Request, query: SearchQueryDep, services: ServicesDep, principal: CurrentPrincipal
 ) -> HTMLResponse:
-    found = services.search.search(query)
+    found = services.search.search(query, collapse=request.query_params.get("collapse") != "none")
     query_id = record_search(request, services, principal, query, found)
     result = search_response(found, query.page, query.size, date.today(), query_id, principal=principal, explain=True)
     qs = QueryString.of(request.query_params)
@@ -51,6 +51,7 @@ def discover(
         "clear_url": clear_filters_url(qs),
         "first_page_url": qs.with_page(1),
         "here_url": qs.with_page(query.page),
+        "uncollapsed_url": qs.with_values("collapse", ["none"]),
         "pagination": paginate(result.total, query.page, query.size, qs),
         "suggestions": suggested_terms(services, query.text) if stuck else [],
         "can_bulk_edit": may(principal, Permission.edit_any),

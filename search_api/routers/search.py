@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
@@ -23,8 +23,11 @@ def search(
     services: ServicesDep,
     principal: CurrentPrincipal,
     explain: Annotated[bool, Query(description="Add each hit's per-list evidence and the floors applied")] = False,
+    collapse: Annotated[
+        Literal["duplicates", "none"], Query(description="Fold exact and visual duplicates into one hit")
+    ] = "none",
 ) -> SearchResponse:
-    result = services.search.search(query)
+    result = services.search.search(query, collapse=collapse == "duplicates")
     query_id = record_search(request, services, principal, query, result)
     return search_response(result, query.page, query.size, date.today(), query_id, principal=principal, explain=explain)
 

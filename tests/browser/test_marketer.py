@@ -88,6 +88,7 @@ def test_search_by_uploaded_dropped_or_pasted_image(visit: Visit) -> None:
 def test_arrow_keys_move_between_cards(visit: Visit) -> None:
     page = visit.page
     visit.sign_in("contributor")
+    page.goto("/?collapse=none")  # every asset its own card, so a second row sits below the first's second card
     links = page.locator(".grid .card-link")
     first_row_top = links.first.bounding_box()["y"]  # type: ignore[index]
     columns = sum(1 for box in (link.bounding_box() for link in links.all()) if box and box["y"] == first_row_top)

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -35,7 +36,8 @@ from loupe_core.query import (
 )
 from loupe_core.schema import Asset
 from loupe_core.store.base import Expected, Versioned, WriteFailure, WriteReport, stale_reason
-from loupe_core.store.embedded.columns import ColumnIndex, Mask, query_mask
+from loupe_core.store.collapse import Folding, fold, fold_hits
+from loupe_core.store.embedded.columns import ColumnIndex, ColumnSnapshot, Mask, query_mask
 from loupe_core.store.embedded.connection import ConnectionPool
 from loupe_core.store.embedded.filters import compile_filters, visibility_clause
 from loupe_core.store.embedded.fulltext import (
@@ -47,7 +49,7 @@ from loupe_core.store.embedded.highlights import PageHighlighter
 from loupe_core.store.embedded.keyword import RankedMatches, allowed_matches
 from loupe_core.store.embedded.layout import TAXONOMY_TREE, EmbeddedLayout
 from loupe_core.store.embedded.migrate import migrate
-from loupe_core.store.embedded.vectors import VectorCache, normalize
+from loupe_core.store.embedded.vectors import VectorCache, VectorSnapshot, normalize
 from loupe_core.store.embedded.writer import delete_asset, fts_values, load_doc, write_asset
 from loupe_core.store.fusion import RankedList, fuse
 
@@ -69,6 +71,14 @@ class Placed(NamedTuple):
     evidence: dict[str, ListEvidence]
 
 
+@dataclass(frozen=True)
+class SearchView:
+    """What one search reads from start to end: the filter columns and vectors as of one sync."""
+
+    columns: ColumnSnapshot
+    vectors: dict[str, VectorSnapshot]
+
+
 class EmbeddedStore:
     def __init__(self, path: Path, definition: IndexDefinition, busy_timeout_s: float = 30.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +92,7 @@ class EmbeddedStore:
         self._highlighter = PageHighlighter(self.layout.fts_fields, definition.highlight_fields)
         self._beside = ThreadPoolExecutor(max_workers=2, thread_name_prefix="loupe-vector-list")
         self._synced_seq = -1
+        self._view = SearchView(self._columns.snapshot, self._vectors.snapshot())
         with self._pool.write() as conn:
             for statement in self.layout.ddl():
                 conn.execute(statement)
@@ -170,43 +181,46 @@ class EmbeddedStore:
         return int(self._pool.get().execute(f"SELECT count(*) FROM assets WHERE {where}", params).fetchone()[0])
 
     # -- search -----------------------------------------------------------------------------
-    def _sync(self) -> None:
-        """Catch the vector cache, filter columns and typo vocabulary up with writes from any process."""
+    def _sync(self) -> SearchView:
+        """The view a search reads, caught up with writes from any process first.
+
+        A write that returned before this call is in the view (its sequence is read first);
+        the view itself never changes, so a write landing during the search cannot touch it.
+        """
         conn = self._pool.get()
         row = conn.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
         seq = int(row[0]) if row else 0
         if seq == self._synced_seq:
-            return
+            return self._view
         with self._sync_lock:
             if seq == self._synced_seq:
-                return
-            self._vectors.catch_up(conn)
-            self._columns.catch_up(conn)
+                return self._view
+            self._view = SearchView(self._columns.catch_up(conn), self._vectors.catch_up(conn))
             self._vocabulary = TypoVocabulary(r[0] for r in conn.execute("SELECT term FROM assets_fts_vocab"))
             self._synced_seq = seq
+            return self._view
 
     def search(self, query: Query) -> SearchResult:
         started = time.perf_counter()
-        self._sync()
+        view = self._sync()
         today = query.today or date.today()
         visibility = query.principal.visibility() if query.principal else None
-        mask = query_mask(self._pool.get(), self._columns, query.filters, visibility, today, query.expiring_days)
+        mask = query_mask(self._pool.get(), view.columns, query.filters, visibility, today, query.expiring_days)
         phrases = match_phrases(query.keyword_text, self._vocabulary) if query.uses_keyword else []
         expression = match_expression(phrases)
 
         keyword_matches: int | None = None
         if query.uses_vectors:
-            ranked, total, matched, keyword_matches = self._fused(query, mask, phrases)
+            ranked, total, matched, keyword_matches, folding = self._fused(query, view, mask, phrases)
         elif phrases:
-            ranked, total, matched = self._keyword(query, mask, phrases)
-            keyword_matches = total
+            ranked, total, matched, folding = self._keyword(query, mask, phrases)
+            keyword_matches = total + len(folding.folded)
         else:
             where, params = compile_filters(query.filters, visibility, today, query.expiring_days)
-            ranked, total = self._browse(query, where, params)
-            matched = mask
+            ranked, total, matched, folding = self._browse(query, mask, where, params)
 
-        hits = self._hits(ranked, expression)
-        facets = self._facets(query, matched, today)
+        hits = self._hits(ranked, expression, folding)
+        facets = self._facets(query, view.columns, matched, today)
         return SearchResult(
             total=total,
             hits=hits,
@@ -215,18 +229,24 @@ class EmbeddedStore:
             mode=query.result_mode,
             keyword_matches=keyword_matches,
             floors=query.floors if query.uses_vectors else {},
+            total_uncollapsed=total + len(folding.folded) if query.collapse is not None else None,
         )
 
-    def _keyword(self, query: Query, mask: Mask, phrases: list[str]) -> tuple[list[Placed], int, Mask]:
+    def _keyword(self, query: Query, mask: Mask, phrases: list[str]) -> tuple[list[Placed], int, Mask, Folding]:
         rowids, scores = self._ranked_matches(phrases, mask)
+        folding = Folding()
+        if query.collapse is not None:
+            folding, keep = self._fold_rows(query, rowids, ranked=query.sort is SortOrder.relevance)
+            rowids, scores = rowids[keep], scores[keep]
+        ranks = np.arange(1, len(rowids) + 1)
         matched = np.zeros(len(mask), dtype=bool)
         matched[rowids] = True
         end = query.offset + query.size
         if query.sort is SortOrder.relevance:
             ranked = [
-                Placed(int(r), -float(s), {KEYWORD_LIST: ListEvidence(rank=query.offset + i, score=-float(s))})
-                for i, (r, s) in enumerate(
-                    zip(rowids[query.offset : end], scores[query.offset : end], strict=True), start=1
+                Placed(int(r), -float(s), {KEYWORD_LIST: ListEvidence(rank=int(k), score=-float(s))})
+                for r, s, k in zip(
+                    rowids[query.offset : end], scores[query.offset : end], ranks[query.offset : end], strict=True
                 )
             ]
         else:
@@ -240,30 +260,74 @@ class EmbeddedStore:
                 .fetchall()
             )
             ranked = [Placed(int(r[0]), 0.0, {}) for r in rows]
-        return ranked, len(rowids), matched
+        return ranked, len(rowids), matched, folding
+
+    def _fold_rows(
+        self, query: Query, rowids: npt.NDArray[np.int64], ranked: bool
+    ) -> tuple[Folding, npt.NDArray[np.bool_]]:
+        """Fold the clusters among `rowids` (the result set; in result order when `ranked`, else the
+        query's sort decides which member is best placed). Returns the folding and what to keep."""
+        assert query.collapse is not None
+        members = self._rowids_of(list(query.collapse.keeper_of))
+        present = rowids[np.isin(rowids, np.fromiter(members, dtype=np.int64, count=len(members)))]
+        if not len(present):
+            return Folding(), np.ones(len(rowids), dtype=bool)
+        if not ranked:
+            order = _SORT_SQL.get(query.sort, _BROWSE_ORDER)
+            present = np.asarray(
+                [
+                    r[0]
+                    for r in self._pool.get().execute(
+                        f"SELECT rowid FROM assets WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY {order}",
+                        [json.dumps(present.tolist())],
+                    )
+                ],
+                dtype=np.int64,
+            )
+        folding = fold((members[int(r)] for r in present), query.collapse)
+        folded = [rowid for rowid, asset_id in members.items() if asset_id in folding.folded]
+        return folding, ~np.isin(rowids, np.asarray(folded, dtype=np.int64))
+
+    def _rowids_of(self, ids: list[str]) -> dict[int, str]:
+        rows = self._pool.get().execute(
+            "SELECT rowid, id FROM assets WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
+        )
+        return {int(r[0]): r[1] for r in rows}
 
     def _ranked_matches(self, phrases: list[str], mask: Mask) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Keyword matches the mask allows, best first, with FTS5 bm25 scores (lower is better)."""
         rowids, scores = self._matches.get(self._pool.get(), phrases, self._synced_seq)
         return allowed_matches(rowids, scores, mask)
 
-    def _browse(self, query: Query, where: str, params: list[Any]) -> tuple[list[Placed], int]:
+    def _browse(
+        self, query: Query, mask: Mask, where: str, params: list[Any]
+    ) -> tuple[list[Placed], int, Mask, Folding]:
         conn = self._pool.get()
+        folding = Folding()
+        if query.collapse is not None:
+            folding, keep = self._fold_rows(query, np.flatnonzero(mask), ranked=False)
+            if folding.copies:
+                mask = mask.copy()
+                mask[np.flatnonzero(mask)[~keep]] = False
+                where = f"({where}) AND id NOT IN (SELECT value FROM json_each(?))"
+                params = [*params, json.dumps(sorted(folding.folded))]
         total = int(conn.execute(f"SELECT count(*) FROM assets WHERE {where}", params).fetchone()[0])
         order = _SORT_SQL.get(query.sort, _BROWSE_ORDER)
         rows = conn.execute(
             f"SELECT rowid FROM assets WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, query.size, query.offset],
         ).fetchall()
-        return [Placed(int(r[0]), 1.0, {}) for r in rows], total
+        return [Placed(int(r[0]), 1.0, {}) for r in rows], total, mask, folding
 
-    def _fused(self, query: Query, mask: Mask, phrases: list[str]) -> tuple[list[Placed], int, Mask, int | None]:
+    def _fused(
+        self, query: Query, view: SearchView, mask: Mask, phrases: list[str]
+    ) -> tuple[list[Placed], int, Mask, int | None, Folding]:
         """Semantic and hybrid: one ranked list per vector (and keyword), cut at floors and fused."""
         conn = self._pool.get()
         window = query.vector_k
         fields = list(query.vectors)
         (column, vector), *rest = [
-            (self._vectors.columns[field.value], normalize(vector)) for field, vector in query.vectors.items()
+            (view.vectors[field.value], normalize(vector)) for field, vector in query.vectors.items()
         ]
         # Each list is a memory-bound scan of its own matrix on one BLAS thread: the others run
         # beside the first instead of after it (two 100k lists: ~33 ms one after the other, ~19 side by side).
@@ -277,13 +341,14 @@ class EmbeddedStore:
             keyword_matches = len(keyword)
         ids = self._ids_of(sorted({rowid for ranked in (*found, keyword) for rowid, _ in ranked}))
         rowid_of = {asset_id: rowid for rowid, asset_id in ids.items()}
+        # A row deleted since the view was taken has no id any more: it simply leaves the lists.
         lists = [
-            RankedList(field.value, [(ids[r], score) for r, score in neighbours], query.floors.get(field))
+            RankedList(field.value, [(ids[r], score) for r, score in neighbours if r in ids], query.floors.get(field))
             for field, neighbours in zip(fields, found, strict=True)
         ]
         if keyword:
-            lists.append(RankedList(KEYWORD_LIST, [(ids[r], score) for r, score in keyword]))
-        fused = fuse(lists, query.fusion, query.rrf_k, query.keyword_weight)[: query.limit]
+            lists.append(RankedList(KEYWORD_LIST, [(ids[r], score) for r, score in keyword if r in ids]))
+        fused, folding = fold_hits(fuse(lists, query.fusion, query.rrf_k, query.keyword_weight)[: query.limit], query)
         result_rowids = sorted(rowid_of[hit.id] for hit in fused)
         matched = np.zeros(len(mask), dtype=bool)
         matched[result_rowids] = True
@@ -297,7 +362,7 @@ class EmbeddedStore:
             ordered = [Placed(int(r[0]), 0.0, evidence[int(r[0])]) for r in rows]
         else:
             ordered = [Placed(rowid_of[hit.id], hit.score, hit.evidence) for hit in fused]
-        return ordered[query.offset : query.offset + query.size], len(fused), matched, keyword_matches
+        return ordered[query.offset : query.offset + query.size], len(fused), matched, keyword_matches, folding
 
     def _ids_of(self, rowids: list[int]) -> dict[int, str]:
         if not rowids:
@@ -307,7 +372,7 @@ class EmbeddedStore:
         )
         return {int(r[0]): r[1] for r in rows}
 
-    def _hits(self, ranked: list[Placed], expression: str | None) -> list[SearchHit]:
+    def _hits(self, ranked: list[Placed], expression: str | None, folding: Folding) -> list[SearchHit]:
         if not ranked:
             return []
         conn = self._pool.get()
@@ -329,20 +394,23 @@ class EmbeddedStore:
                 score=placed.score,
                 highlights=highlights.get(placed.rowid, {}),
                 evidence=placed.evidence,
+                copies=folding.copies.get(docs[placed.rowid].id, []),
             )
             for placed in ranked
             if placed.rowid in docs
         ]
 
-    def _facets(self, query: Query, matched: Mask, today: date) -> dict[FacetName, list[FacetBucket]]:
+    def _facets(
+        self, query: Query, columns: ColumnSnapshot, matched: Mask, today: date
+    ) -> dict[FacetName, list[FacetBucket]]:
         facets: dict[FacetName, list[FacetBucket]] = {}
         for facet in query.facets:
             if facet in _LIST_FACETS:
-                rows = self._columns.list_counts(_LIST_FACETS[facet], matched)
+                rows = columns.list_counts(_LIST_FACETS[facet], matched)
             elif facet is FacetName.license:
-                rows = self._columns.license_counts(matched, today, query.expiring_days)
+                rows = columns.license_counts(matched, today, query.expiring_days)
             else:
-                rows = self._columns.scalar_counts(facet.value, matched)
+                rows = columns.scalar_counts(facet.value, matched)
             buckets = sorted(((str(v), int(c)) for v, c in rows if c), key=lambda b: (-b[1], b[0]))
             facets[facet] = [FacetBucket(value=v, count=c) for v, c in buckets[:FACET_LIMIT]]
         return facets

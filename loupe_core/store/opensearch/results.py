@@ -19,11 +19,16 @@ def search_hit(
     score: float,
     highlight_fields: tuple[str, ...],
     evidence: dict[str, ListEvidence] | None = None,
+    copies: list[str] | None = None,
 ) -> SearchHit:
     marked = hit.get("highlight", {})
     highlights = {field: list(marked[field]) for field in highlight_fields if marked.get(field)}
     return SearchHit(
-        asset=Asset.model_validate(hit["_source"]), score=score, highlights=highlights, evidence=evidence or {}
+        asset=Asset.model_validate(hit["_source"]),
+        score=score,
+        highlights=highlights,
+        evidence=evidence or {},
+        copies=copies or [],
     )
 
 

@@ -34,10 +34,17 @@ from loupe_core.query import (
 from loupe_core.schema import Asset
 from loupe_core.settings import Settings
 from loupe_core.store.base import Expected, Versioned, WriteFailure, WriteReport, stale_reason
+from loupe_core.store.collapse import Folding, fold, fold_hits
 from loupe_core.store.fusion import RankedList, fuse
 from loupe_core.store.opensearch.bulk import bulk_failure_reason, bulk_results
 from loupe_core.store.opensearch.client import RETRY_STATUSES, Cluster
-from loupe_core.store.opensearch.compiler import fused_page_request, list_requests, ranked_request
+from loupe_core.store.opensearch.compiler import (
+    bool_query,
+    fused_page_request,
+    list_requests,
+    ranked_request,
+    sort_clause,
+)
 from loupe_core.store.opensearch.documents import asset_source
 from loupe_core.store.opensearch.filters import Clause, compile_filters, is_visible, visibility_clause
 from loupe_core.store.opensearch.fulltext import keyword_clause
@@ -236,10 +243,10 @@ class OpenSearchStore:
         filters = compile_filters(query.filters, visibility, today, query.expiring_days)
         keyword = keyword_clause(query.keyword_text, self.schema) if query.uses_keyword else None
         if query.uses_vectors:
-            hits, total, facets, keyword_matches = self._fused(query, keyword, filters, today)
+            hits, total, facets, keyword_matches, folding = self._fused(query, keyword, filters, today)
         else:
-            hits, total, facets = self._ranked(query, keyword, filters, today)
-            keyword_matches = total if keyword is not None else None
+            hits, total, facets, folding = self._ranked(query, keyword, filters, today)
+            keyword_matches = total + len(folding.folded) if keyword is not None else None
         return SearchResult(
             total=total,
             hits=hits,
@@ -248,6 +255,7 @@ class OpenSearchStore:
             mode=query.result_mode,
             keyword_matches=keyword_matches,
             floors=query.floors if query.uses_vectors else {},
+            total_uncollapsed=total + len(folding.folded) if query.collapse is not None else None,
         )
 
     def _search(self, body: Clause) -> dict[str, Any]:
@@ -256,7 +264,10 @@ class OpenSearchStore:
 
     def _ranked(
         self, query: Query, keyword: Clause | None, filters: list[Clause], today: date
-    ) -> tuple[list[SearchHit], int, Facets]:
+    ) -> tuple[list[SearchHit], int, Facets, Folding]:
+        folding = self._fold_ranked(query, keyword, filters) if query.collapse is not None else Folding()
+        if folding.copies:  # filters leave BM25 scores and sort keys alone: the same as removing them after
+            filters = [*filters, {"bool": {"must_not": [{"terms": {"id": sorted(folding.folded)}}]}}]
         response = self._search(ranked_request(query, self.schema, keyword, filters, today))
         by_score = keyword is not None and query.sort is SortOrder.relevance
         # Scores as in the embedded store: BM25 when ranked by it, 0 for sorted keyword hits, 1 for browse.
@@ -267,15 +278,29 @@ class OpenSearchStore:
                 float(hit["_score"]) if by_score else fixed,
                 self.schema.highlight_fields,
                 {KEYWORD_LIST: ListEvidence(rank=query.offset + i, score=float(hit["_score"]))} if by_score else {},
+                folding.copies.get(hit["_id"], []),
             )
             for i, hit in enumerate(response["hits"]["hits"], start=1)
         ]
         total = int(response["hits"]["total"]["value"])
-        return hits, total, facet_buckets(response.get("aggregations", {}), query.facets)
+        return hits, total, facet_buckets(response.get("aggregations", {}), query.facets), folding
+
+    def _fold_ranked(self, query: Query, keyword: Clause | None, filters: list[Clause]) -> Folding:
+        """The clusters among a keyword or browse result: its cluster members, in the result's order."""
+        assert query.collapse is not None
+        members = sorted(query.collapse.keeper_of)[: self.schema.max_result_window]
+        body: Clause = {
+            "query": bool_query(keyword, [*filters, {"terms": {"id": members}}]),
+            "sort": sort_clause(query.sort, keyword is not None),
+            "size": len(members),
+            "_source": False,
+            "track_total_hits": False,
+        }
+        return fold((hit["_id"] for hit in self._search(body)["hits"]["hits"]), query.collapse)
 
     def _fused(
         self, query: Query, keyword: Clause | None, filters: list[Clause], today: date
-    ) -> tuple[list[SearchHit], int, Facets, int | None]:
+    ) -> tuple[list[SearchHit], int, Facets, int | None, Folding]:
         answers = self._msearch(list_requests(query, self.schema, keyword, filters))
         lists = [
             RankedList(
@@ -291,9 +316,9 @@ class OpenSearchStore:
             matches = [(hit["_id"], float(hit["_score"])) for hit in answers[-1]["hits"]["hits"]]
             lists.append(RankedList(KEYWORD_LIST, matches))
             keyword_matches = len(matches)
-        fused = fuse(lists, query.fusion, query.rrf_k, query.keyword_weight)[: query.limit]
+        fused, folding = fold_hits(fuse(lists, query.fusion, query.rrf_k, query.keyword_weight)[: query.limit], query)
         if not fused:
-            return [], 0, facet_buckets({}, query.facets), keyword_matches
+            return [], 0, facet_buckets({}, query.facets), keyword_matches, folding
         page = fused[query.offset : query.offset + query.size]
         body = fused_page_request(
             query, self.schema, [h.id for h in fused], [h.id for h in page], keyword, filters, today
@@ -303,14 +328,19 @@ class OpenSearchStore:
         if query.sort is SortOrder.relevance:
             by_id = {hit["_id"]: hit for hit in documents}
             hits = [
-                search_hit(by_id[h.id], h.score, self.schema.highlight_fields, h.evidence)
+                search_hit(by_id[h.id], h.score, self.schema.highlight_fields, h.evidence, folding.copies.get(h.id, []))
                 for h in page
                 if h.id in by_id
             ]
         else:
             evidence = {h.id: h.evidence for h in fused}
-            hits = [search_hit(hit, 0.0, self.schema.highlight_fields, evidence[hit["_id"]]) for hit in documents]
-        return hits, len(fused), facet_buckets(response.get("aggregations", {}), query.facets), keyword_matches
+            hits = [
+                search_hit(
+                    hit, 0.0, self.schema.highlight_fields, evidence[hit["_id"]], folding.copies.get(hit["_id"], [])
+                )
+                for hit in documents
+            ]
+        return hits, len(fused), facet_buckets(response.get("aggregations", {}), query.facets), keyword_matches, folding
 
     def _msearch(self, bodies: list[Clause]) -> list[dict[str, Any]]:
         """All ranked lists in one round trip; a failed list fails the search (no partial fusion)."""
