@@ -147,7 +147,7 @@ class EmbeddedSearchLog:
         having = "HAVING clicks = 0 AND sum(s.result_count > 0) > 0" if no_clicks_only else ""
         # Distinct query ids: the join repeats a search once per click (a rescued zero-result search can be clicked).
         rows = self._rows(
-            "SELECT s.norm, count(DISTINCT s.query_id) AS searches, "
+            "SELECT s.norm, count(DISTINCT s.query_id) AS searches, "  # noqa: S608 — the HAVING clause is one of two constants; values are bound  # nosec B608
             "count(DISTINCT CASE WHEN s.result_count = 0 THEN s.query_id END), "
             "count(DISTINCT c.query_id) AS clicked, count(c.id) AS clicks, avg(c.position) "
             "FROM searches s LEFT JOIN clicks c ON c.query_id = s.query_id "

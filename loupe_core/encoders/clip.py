@@ -123,7 +123,7 @@ class ClipEncoder:
     @torch.inference_mode()
     def encode_images(self, images: Sequence[Image.Image]) -> Embeddings:
         self.load()
-        assert self._preprocess is not None
+        assert self._preprocess is not None  # noqa: S101 — narrows the type: load() has just set it
         batch = torch.stack([self._preprocess(image.convert("RGB")) for image in images]).to(self.device)
         features = self._model.encode_image(batch)
         return _normalized(features)

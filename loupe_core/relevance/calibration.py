@@ -46,7 +46,7 @@ class Calibration(BaseModel):
 
 def null_queries(count: int = NULL_QUERY_COUNT, seed: int = NULL_SEED) -> list[str]:
     """Meaningless queries: one or two random lower-case words of 3 to 10 letters (seeded)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 — seeded nonsense queries for calibration, not a secret
 
     def word() -> str:
         return "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 10)))

@@ -135,7 +135,8 @@ class ColumnIndex:
         select = ", ".join(f'"{f}"' for f in SCALAR_FIELDS)
         changed: list[int] = []
         for row in conn.execute(
-            f"SELECT rowid, seq, license_expires, {select} FROM assets WHERE seq > ? ORDER BY seq", (self.seq,)
+            f"SELECT rowid, seq, license_expires, {select} FROM assets WHERE seq > ? ORDER BY seq",  # noqa: S608 — column names from the schema layout; values are bound  # nosec B608
+            (self.seq,),
         ):
             rowid = int(row[0])
             self._ensure(rowid)
@@ -289,5 +290,5 @@ def query_mask(
     residual = filters.model_copy(update={**_MASKED_FILTERS, "ids": None, "exclude_ids": ()})
     where, params = compile_filters(residual, None, today, expiring_days)
     if where != "1":
-        mask &= _rows_mask(conn, len(mask), f"SELECT rowid FROM assets WHERE {where}", params)
+        mask &= _rows_mask(conn, len(mask), f"SELECT rowid FROM assets WHERE {where}", params)  # noqa: S608 — WHERE from compile_filters: placeholders only  # nosec B608
     return mask

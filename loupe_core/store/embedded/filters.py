@@ -22,7 +22,7 @@ def _placeholders(values: tuple[str, ...] | list[str] | frozenset[str]) -> str:
 
 
 def _term_subquery(field: str, values: tuple[str, ...] | frozenset[str]) -> SqlClause:
-    sql = f"rowid IN (SELECT asset_rowid FROM asset_terms WHERE field = ? AND value IN ({_placeholders(values)}))"
+    sql = f"rowid IN (SELECT asset_rowid FROM asset_terms WHERE field = ? AND value IN ({_placeholders(values)}))"  # noqa: S608 — placeholders only; values are bound  # nosec B608
     return sql, [field, *values]
 
 

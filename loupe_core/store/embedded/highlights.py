@@ -30,9 +30,9 @@ class PageHighlighter:
             f"highlight(page, {self._fields.index(f)}, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}')" for f in self._wanted
         )
         self._insert = (
-            f"INSERT INTO page(rowid, {', '.join(self._fields)}) VALUES (?, {', '.join('?' for _ in self._fields)})"
+            f"INSERT INTO page(rowid, {', '.join(self._fields)}) VALUES (?, {', '.join('?' for _ in self._fields)})"  # noqa: S608 — FTS column names from the schema layout; values are bound  # nosec B608
         )
-        self._select = f"SELECT rowid, {marks} FROM page WHERE page MATCH ?"
+        self._select = f"SELECT rowid, {marks} FROM page WHERE page MATCH ?"  # noqa: S608 — column indexes and constant markers; the query is bound  # nosec B608
 
     def _scratch(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)

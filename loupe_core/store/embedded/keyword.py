@@ -46,7 +46,8 @@ class RankedMatches:
 
     def _score(self, conn: sqlite3.Connection, phrase: str) -> tuple[RowIds, Scores]:
         rows = conn.execute(
-            f"SELECT rowid, bm25(assets_fts, {self._weights}) FROM assets_fts WHERE assets_fts MATCH ?", [phrase]
+            f"SELECT rowid, bm25(assets_fts, {self._weights}) FROM assets_fts WHERE assets_fts MATCH ?",  # noqa: S608 — weights are floats from the schema layout; the phrase is bound  # nosec B608
+            [phrase],
         ).fetchall()
         rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         scores = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))

@@ -68,7 +68,7 @@ def migrate(conn: sqlite3.Connection, layout: EmbeddedLayout) -> int:
                 if "assets_fts" in statement:
                     conn.execute(statement)
         vectors = ", ".join(f'"{v}"' for v in layout.vector_fields)
-        stored = conn.execute(f"SELECT doc, {vectors} FROM assets ORDER BY rowid").fetchall()
+        stored = conn.execute(f"SELECT doc, {vectors} FROM assets ORDER BY rowid").fetchall()  # noqa: S608 — vector column names from the schema layout  # nosec B608
         try:
             for doc, *blobs in stored:
                 write_asset(conn, layout, load_doc(doc, dict(zip(layout.vector_fields, blobs, strict=True))))

@@ -158,7 +158,7 @@ class EmbeddedStore:
     def _versioned(self, where: str, params: list[Any]) -> list[Versioned]:
         vectors = self.layout.vector_fields
         select = ", ".join(f'"{v}"' for v in vectors)
-        rows = self._pool.get().execute(f"SELECT seq, doc, {select} FROM assets WHERE {where}", params)
+        rows = self._pool.get().execute(f"SELECT seq, doc, {select} FROM assets WHERE {where}", params)  # noqa: S608 — columns from the layout, WHERE from compile_filters: placeholders only  # nosec B608
         return [Versioned(load_doc(row[1], dict(zip(vectors, row[2:], strict=True))), str(row[0])) for row in rows]
 
     def scan(self, principal: Principal | None = None, with_vectors: bool = False) -> Iterator[Asset]:
@@ -167,7 +167,7 @@ class EmbeddedStore:
             where, params = visibility_clause(principal.visibility())
         vectors = self.layout.vector_fields if with_vectors else []
         select = "".join(f', "{v}"' for v in vectors)
-        cursor = self._pool.get().execute(f"SELECT doc{select} FROM assets WHERE {where} ORDER BY rowid", params)
+        cursor = self._pool.get().execute(f"SELECT doc{select} FROM assets WHERE {where} ORDER BY rowid", params)  # noqa: S608 — columns from the layout, WHERE from visibility_clause: placeholders only  # nosec B608
         for row in cursor:
             yield load_doc(row[0], dict(zip(vectors, row[1:], strict=True)))
 
@@ -178,7 +178,7 @@ class EmbeddedStore:
         where, params = ("1", [])
         if principal is not None and not principal.visibility().unrestricted:
             where, params = visibility_clause(principal.visibility())
-        return int(self._pool.get().execute(f"SELECT count(*) FROM assets WHERE {where}", params).fetchone()[0])
+        return int(self._pool.get().execute(f"SELECT count(*) FROM assets WHERE {where}", params).fetchone()[0])  # noqa: S608 — WHERE from visibility_clause: placeholders only  # nosec B608
 
     # -- search -----------------------------------------------------------------------------
     def _sync(self) -> SearchView:
@@ -253,7 +253,7 @@ class EmbeddedStore:
             rows = (
                 self._pool.get()
                 .execute(
-                    "SELECT rowid FROM assets WHERE rowid IN (SELECT value FROM json_each(?)) "
+                    "SELECT rowid FROM assets WHERE rowid IN (SELECT value FROM json_each(?)) "  # noqa: S608 — ORDER BY from the _SORT_SQL whitelist; values are bound  # nosec B608
                     f"ORDER BY {_SORT_SQL[query.sort]} LIMIT ? OFFSET ?",
                     [json.dumps(rowids.tolist()), query.size, query.offset],
                 )
@@ -267,7 +267,7 @@ class EmbeddedStore:
     ) -> tuple[Folding, npt.NDArray[np.bool_]]:
         """Fold the clusters among `rowids` (the result set; in result order when `ranked`, else the
         query's sort decides which member is best placed). Returns the folding and what to keep."""
-        assert query.collapse is not None
+        assert query.collapse is not None  # noqa: S101 — narrows the type: callers fold only when query.collapse is set
         members = self._rowids_of(list(query.collapse.keeper_of))
         present = rowids[np.isin(rowids, np.fromiter(members, dtype=np.int64, count=len(members)))]
         if not len(present):
@@ -278,7 +278,7 @@ class EmbeddedStore:
                 [
                     r[0]
                     for r in self._pool.get().execute(
-                        f"SELECT rowid FROM assets WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY {order}",
+                        f"SELECT rowid FROM assets WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY {order}",  # noqa: S608 — ORDER BY from the _SORT_SQL whitelist; values are bound  # nosec B608
                         [json.dumps(present.tolist())],
                     )
                 ],
@@ -309,12 +309,12 @@ class EmbeddedStore:
             if folding.copies:
                 mask = mask.copy()
                 mask[np.flatnonzero(mask)[~keep]] = False
-                where = f"({where}) AND id NOT IN (SELECT value FROM json_each(?))"
+                where = f"({where}) AND id NOT IN (SELECT value FROM json_each(?))"  # noqa: S608 — WHERE from compile_filters: placeholders only  # nosec B608
                 params = [*params, json.dumps(sorted(folding.folded))]
-        total = int(conn.execute(f"SELECT count(*) FROM assets WHERE {where}", params).fetchone()[0])
+        total = int(conn.execute(f"SELECT count(*) FROM assets WHERE {where}", params).fetchone()[0])  # noqa: S608 — WHERE from compile_filters: placeholders only  # nosec B608
         order = _SORT_SQL.get(query.sort, _BROWSE_ORDER)
         rows = conn.execute(
-            f"SELECT rowid FROM assets WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            f"SELECT rowid FROM assets WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608 — WHERE from compile_filters, ORDER BY from the _SORT_SQL whitelist  # nosec B608
             [*params, query.size, query.offset],
         ).fetchall()
         return [Placed(int(r[0]), 1.0, {}) for r in rows], total, mask, folding
@@ -354,7 +354,7 @@ class EmbeddedStore:
         matched[result_rowids] = True
         if query.sort is not SortOrder.relevance:
             rows = conn.execute(
-                "SELECT rowid FROM assets WHERE rowid IN (SELECT value FROM json_each(?)) "
+                "SELECT rowid FROM assets WHERE rowid IN (SELECT value FROM json_each(?)) "  # noqa: S608 — ORDER BY from the _SORT_SQL whitelist; values are bound  # nosec B608
                 f"ORDER BY {_SORT_SQL[query.sort]}",
                 [json.dumps(result_rowids)],
             ).fetchall()

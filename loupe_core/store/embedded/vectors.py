@@ -122,7 +122,7 @@ class VectorCache:
             self.tombstone_seq = seq
         names = list(self.columns)
         select = ", ".join(f'"{n}"' for n in names)
-        for row in conn.execute(f"SELECT rowid, seq, {select} FROM assets WHERE seq > ? ORDER BY seq", (self.seq,)):
+        for row in conn.execute(f"SELECT rowid, seq, {select} FROM assets WHERE seq > ? ORDER BY seq", (self.seq,)):  # noqa: S608 — column names from the schema layout; values are bound  # nosec B608
             rowid, seq = row[0], row[1]
             for name, blob in zip(names, row[2:], strict=True):
                 self.columns[name].set(rowid, blob)

@@ -66,7 +66,7 @@ def write_asset(conn: sqlite3.Connection, layout: EmbeddedLayout, asset: Asset) 
     quoted = ", ".join(f'"{n}"' for n in names)
     updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
     row = conn.execute(
-        f"INSERT INTO assets ({quoted}) VALUES ({', '.join('?' for _ in names)}) "
+        f"INSERT INTO assets ({quoted}) VALUES ({', '.join('?' for _ in names)}) "  # noqa: S608 — column names from the schema layout; values are bound  # nosec B608
         f"ON CONFLICT(id) DO UPDATE SET {updates} RETURNING rowid",
         params,
     ).fetchone()
@@ -81,7 +81,7 @@ def write_asset(conn: sqlite3.Connection, layout: EmbeddedLayout, asset: Asset) 
     conn.executemany("INSERT INTO asset_terms(field, value, asset_rowid) VALUES (?, ?, ?)", list(dict.fromkeys(terms)))
     fts = fts_values(layout, asset)
     conn.execute(
-        f"INSERT INTO assets_fts(rowid, {', '.join(layout.fts_fields)}) VALUES (?, {', '.join('?' for _ in fts)})",
+        f"INSERT INTO assets_fts(rowid, {', '.join(layout.fts_fields)}) VALUES (?, {', '.join('?' for _ in fts)})",  # noqa: S608 — FTS column names from the schema layout; values are bound  # nosec B608
         [rowid, *fts],
     )
     return seq

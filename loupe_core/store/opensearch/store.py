@@ -287,7 +287,7 @@ class OpenSearchStore:
 
     def _fold_ranked(self, query: Query, keyword: Clause | None, filters: list[Clause]) -> Folding:
         """The clusters among a keyword or browse result: its cluster members, in the result's order."""
-        assert query.collapse is not None
+        assert query.collapse is not None  # noqa: S101 — narrows the type: called only when query.collapse is set
         members = sorted(query.collapse.keeper_of)[: self.schema.max_result_window]
         body: Clause = {
             "query": bool_query(keyword, [*filters, {"terms": {"id": members}}]),
