@@ -33,7 +33,12 @@ class VocabularyTerm(BaseModel):
     @field_validator("term")
     @classmethod
     def _clean(cls, value: str) -> str:
-        return normalize_taxonomy_path(value) if "/" in value else value.strip()
+        """Spaces and empty path segments go; what is left must still name something, or the term
+        would be stored empty and fail every later read of the vocabulary."""
+        cleaned = normalize_taxonomy_path(value) if "/" in value else value.strip()
+        if not cleaned:
+            raise ValueError("a term needs a character other than spaces and slashes")
+        return cleaned
 
     @property
     def label(self) -> str:
