@@ -57,7 +57,7 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|")
     print(f"| {depth['examples']} | {depth['deep_examples']} | {depth['scenarios']} × {depth['steps']} | "
           f"{depth['seconds']:.0f} | 6 | {'pass' if passed else 'FAIL'} | {elapsed:.0f} |")  # fmt: skip
-    print(json.dumps({"bench": "fuzz", **depth, "passed": passed, "seconds": elapsed}))
+    print(json.dumps({"bench": "fuzz", **depth, "passed": passed, "elapsed_s": round(elapsed, 1)}))
     return completed.returncode
 
 
