@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import BaseModel
 
-from loupe_core.librarian.reports import LicenceWatchlist
+from loupe_core.librarian.licence_watchlist import LicenceWatchlist
 from loupe_core.schema import Asset
 from search_api.schemas import AssetSummary, asset_summary
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
 from loupe_core.librarian.completeness import RequiredField
-from loupe_core.librarian.reports import LICENCE_PAGE_SIZE
+from loupe_core.librarian.licence_watchlist import LICENCE_PAGE_SIZE
 from search_api.deps import Editor, Librarian, ServicesDep
 from search_api.licence_report import LicenceDays, LicencePage, LicencePageSize, licence_report
 from search_api.schemas import asset_summary

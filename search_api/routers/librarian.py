@@ -19,7 +19,7 @@ from loupe_core.librarian.completeness import IncompleteReport, RequiredField
 from loupe_core.librarian.conflicts import ConflictRow
 from loupe_core.librarian.duplicates import DuplicateQueue
 from loupe_core.librarian.editing import BulkEdit, BulkReport
-from loupe_core.librarian.reports import LICENCE_PAGE_SIZE
+from loupe_core.librarian.licence_watchlist import LICENCE_PAGE_SIZE
 from loupe_core.librarian.vocabulary import VocabularyTerm
 from loupe_core.librarian.vocabulary_edits import MAX_VOCABULARY_UPLOAD
 from search_api.csv_export import CSV_RESPONSE, csv_response

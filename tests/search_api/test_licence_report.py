@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from loupe_core.librarian import licence_watchlist
 from loupe_core.principal import Role
 from loupe_core.schema import Asset
 from loupe_core.settings import Settings
@@ -109,6 +110,26 @@ def test_the_csv_lists_every_watched_asset_with_its_expiry_date(
     assert rows[0] == ["state", "id", "title", "license_expires"]
     assert [(r[0], r[1]) for r in rows[1:]] == [(s, i) for s in ("expired", "expiring") for i in expected[s]]
     assert all(date.fromisoformat(r[3]) for r in rows[1:])
+
+
+@pytest.mark.parametrize("window", [1000, 10_000])
+def test_search_and_scan_read_the_same_watchlist(
+    watched: Watched, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    """1,205 expired licences: read by search under the usual window, by a scan when the window is 1,000."""
+    client, expected = watched
+    store = client.app.state.services.store  # type: ignore[attr-defined]
+    scans: list[object] = []
+    scan = store.scan
+    monkeypatch.setattr(store, "scan", lambda *args, **kwargs: scans.append(args) or scan(*args, **kwargs))
+    monkeypatch.setattr(licence_watchlist, "SEARCH_WINDOW", window)
+    listed: dict[str, list[str]] = {"expired": [], "expiring": []}
+    for page in (1, 2):
+        report = client.get("/api/librarian/licences", params={"size": 1000, "page": page}).json()
+        for state in listed:
+            listed[state] += [a["id"] for a in report[state]]
+    assert listed == expected
+    assert len(scans) == (2 if window == 1000 else 0)
 
 
 @pytest.mark.parametrize("params", [{"page": 0}, {"size": 0}, {"size": 1001}, {"page": 100_001}, {"days": 3651}])
