@@ -44,16 +44,19 @@ class LicenceReport(BaseModel):
     """Pages needed for the longer list; both lists are paged alike, by expiry date then id."""
 
 
-def licenced_asset(asset: Asset, today: date) -> LicencedAsset:
+def licenced_asset(asset: Asset, today: date, days: int) -> LicencedAsset:
+    """`license_state` against the report's horizon, so an asset listed as expiring within 90 days says so."""
     summary = asset_summary(asset, today).model_dump()
-    return LicencedAsset.model_validate({**summary, "license_expires": asset.license_expires})
+    state = asset.license_state(today, days)
+    return LicencedAsset.model_validate({**summary, "license_state": state, "license_expires": asset.license_expires})
 
 
 def licence_report(watchlist: LicenceWatchlist, today: date) -> LicenceReport:
+    days = watchlist.days
     return LicenceReport(
-        expired=[licenced_asset(a, today) for a in watchlist.expired.assets],
-        expiring=[licenced_asset(a, today) for a in watchlist.expiring.assets],
-        days=watchlist.days,
+        expired=[licenced_asset(a, today, days) for a in watchlist.expired.assets],
+        expiring=[licenced_asset(a, today, days) for a in watchlist.expiring.assets],
+        days=days,
         totals=LicenceTotals(expired=watchlist.expired.total, expiring=watchlist.expiring.total),
         page=watchlist.page,
         size=watchlist.size,

@@ -112,6 +112,13 @@ def test_the_csv_lists_every_watched_asset_with_its_expiry_date(
     assert all(date.fromisoformat(r[3]) for r in rows[1:])
 
 
+def test_a_longer_horizon_lists_more_as_expiring_and_says_so(watched: Watched) -> None:
+    report = watched[0].get("/api/librarian/licences", params={"days": 400, "size": 1000}).json()
+    assert report["totals"] == {"expired": EXPIRED, "expiring": EXPIRING + VALID}
+    assert {a["license_state"] for a in report["expiring"]} == {"expiring"}
+    assert {a["license_state"] for a in report["expired"]} == {"expired"}
+
+
 @pytest.mark.parametrize("window", [1000, 10_000])
 def test_search_and_scan_read_the_same_watchlist(
     watched: Watched, monkeypatch: pytest.MonkeyPatch, window: int
