@@ -34,6 +34,8 @@ RESCUE_LIMIT = 12
 """At most this many "closest by meaning" hits when keyword search found nothing."""
 MEANING_UNAVAILABLE = "Search by meaning isn't available on this server; showing keyword matches instead."
 IMAGE_SEARCH_UNAVAILABLE = "Search by image isn't available on this server."
+MAX_COPIES_SHOWN = 1000
+"""Folded copies whose documents a page carries (one request; a page of 100 clusters of 10 fits)."""
 
 
 class QueryVectorCache:
@@ -163,7 +165,7 @@ class SearchService:
 
     def _copies(self, result: SearchResult, query: Query) -> dict[str, Asset]:
         """The documents of the page's folded copies, read under the caller's own permissions."""
-        ids = tuple(copy for hit in result.hits for copy in hit.copies)
+        ids = tuple(copy for hit in result.hits for copy in hit.copies)[:MAX_COPIES_SHOWN]
         if not ids:
             return {}
         page = Query(filters=Filters(ids=ids), size=len(ids), facets=(), principal=query.principal, today=query.today)
