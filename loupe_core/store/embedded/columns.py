@@ -10,13 +10,15 @@ a few vectorised comparisons and a facet is one `bincount`, whatever the selecti
 
 SQLite stays the source of truth: like the vector cache, these arrays catch up from each row's
 write sequence and from tombstones, so a server sees what a separate indexer process wrote.
+Each catch-up publishes a new read-only `ColumnSnapshot`; a search takes one and reads only it,
+so a write landing mid-search can neither break its arrays nor mix two states in one answer.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -59,100 +61,119 @@ class Vocabulary:
         return [self.codes[v] for v in values if v in self.codes]
 
 
-@dataclass
-class ListField:
-    """One multi-valued field as (rowid, code) entries, rebuilt lazily after writes."""
+@dataclass(frozen=True)
+class ListEntries:
+    """One multi-valued field as (rowid, code) entries, built once per snapshot, never changed."""
 
-    vocabulary: Vocabulary = field(default_factory=Vocabulary)
-    by_row: dict[int, list[int]] = field(default_factory=dict)
-    rows: RowIds = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    codes: Codes = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    postings: RowIds = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    rows: RowIds
+    codes: Codes
+    postings: RowIds
     """`rows` ordered by code: the rows holding code c are postings[starts[c]:starts[c + 1]]."""
-    starts: RowIds = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
-    dirty: bool = False
+    starts: RowIds
 
-    def entries(self) -> tuple[RowIds, Codes]:
-        if self.dirty:
-            sizes = [len(v) for v in self.by_row.values()]
-            self.rows = np.repeat(np.fromiter(self.by_row.keys(), dtype=np.int64, count=len(sizes)), sizes)
-            self.codes = np.fromiter(
-                (c for values in self.by_row.values() for c in values), dtype=np.int32, count=int(sum(sizes))
-            )
-            self.postings = self.rows[np.argsort(self.codes, kind="stable")]
-            counts = np.bincount(self.codes, minlength=len(self.vocabulary.values))
-            self.starts = np.concatenate(([0], np.cumsum(counts)))
-            self.dirty = False
-        return self.rows, self.codes
+    @classmethod
+    def build(cls, by_row: dict[int, list[int]], vocabulary_size: int) -> ListEntries:
+        sizes = [len(v) for v in by_row.values()]
+        rows = np.repeat(np.fromiter(by_row.keys(), dtype=np.int64, count=len(sizes)), sizes)
+        codes = np.fromiter((c for values in by_row.values() for c in values), dtype=np.int32, count=int(sum(sizes)))
+        counts = np.bincount(codes, minlength=vocabulary_size)
+        entries = cls(rows, codes, rows[np.argsort(codes, kind="stable")], np.concatenate(([0], np.cumsum(counts))))
+        for array in (entries.rows, entries.codes, entries.postings, entries.starts):
+            array.flags.writeable = False
+        return entries
 
     def rows_with(self, codes: Iterable[int]) -> RowIds:
         """Rows holding any of `codes`: a slice per code, not a scan of every entry."""
-        self.entries()
         slices = [self.postings[self.starts[c] : self.starts[c + 1]] for c in codes if c + 1 < len(self.starts)]
         return np.concatenate(slices) if slices else np.zeros(0, dtype=np.int64)
 
 
+def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    array.flags.writeable = False
+    return array
+
+
 class ColumnIndex:
-    """Filter and facet columns of every live row, kept in step with SQLite by write sequence."""
+    """Catches the filter columns up with SQLite and publishes each state as one `ColumnSnapshot`.
+
+    Catching up works on copies and ends by swapping `snapshot` (one reference assignment,
+    atomic), so a search that took the previous snapshot keeps reading arrays nobody changes.
+    Only one thread catches up at a time (the store's sync lock); searches never wait for it.
+    """
 
     def __init__(self) -> None:
-        self.present: Mask = np.zeros(0, dtype=bool)
-        self.scalars: dict[str, Codes] = {f: np.zeros(0, dtype=np.int32) for f in SCALAR_FIELDS}
+        self._present: Mask = np.zeros(0, dtype=bool)
+        self._scalars: dict[str, Codes] = {f: np.zeros(0, dtype=np.int32) for f in SCALAR_FIELDS}
+        self._license_days: Codes = np.zeros(0, dtype=np.int32)
         self.scalar_vocabularies = {f: Vocabulary() for f in SCALAR_FIELDS}
-        self.license_days: Codes = np.zeros(0, dtype=np.int32)
-        self.lists = {f: ListField() for f in LIST_FIELDS}
+        self.list_vocabularies = {f: Vocabulary() for f in LIST_FIELDS}
+        self._by_row: dict[str, dict[int, list[int]]] = {f: {} for f in LIST_FIELDS}
         self.seq = 0
         self.tombstone_seq = 0
+        self.snapshot = self._publish(set(LIST_FIELDS), {})
 
     # -- keeping up with the database -------------------------------------------------------
     def _ensure(self, rowid: int) -> None:
-        if rowid < len(self.present):
+        if rowid < len(self._present):
             return
-        capacity = max(rowid + 1, 2 * len(self.present), 1024)
+        capacity = max(rowid + 1, 2 * len(self._present), 1024)
 
         def grown(array: npt.NDArray[np.generic], fill: int | bool) -> npt.NDArray[np.generic]:
             bigger = np.full(capacity, fill, dtype=array.dtype)
             bigger[: len(array)] = array
             return bigger
 
-        self.present = grown(self.present, False)
-        self.scalars = {f: grown(a, MISSING) for f, a in self.scalars.items()}
-        self.license_days = grown(self.license_days, NO_DATE)
+        self._present = grown(self._present, False)
+        self._scalars = {f: grown(a, MISSING) for f, a in self._scalars.items()}
+        self._license_days = grown(self._license_days, NO_DATE)
 
-    def _drop(self, rowid: int) -> None:
-        if rowid < len(self.present):
-            self.present[rowid] = False
-        for list_field in self.lists.values():
-            if list_field.by_row.pop(rowid, None) is not None:
-                list_field.dirty = True
+    def _drop(self, rowid: int, dirty: set[str]) -> None:
+        if rowid < len(self._present):
+            self._present[rowid] = False
+        for name, by_row in self._by_row.items():
+            if by_row.pop(rowid, None) is not None:
+                dirty.add(name)
 
-    def catch_up(self, conn: sqlite3.Connection) -> None:
-        for seq, rowid in conn.execute(
+    def catch_up(self, conn: sqlite3.Connection) -> ColumnSnapshot:
+        """Apply every tombstone and row written since the last call; returns the new snapshot."""
+        tombstones = conn.execute(
             "SELECT seq, asset_rowid FROM tombstones WHERE seq > ? ORDER BY seq", (self.tombstone_seq,)
-        ):
-            self._drop(rowid)
-            self.tombstone_seq = seq
+        ).fetchall()
         select = ", ".join(f'"{f}"' for f in SCALAR_FIELDS)
-        changed: list[int] = []
-        for row in conn.execute(
+        written = conn.execute(
             f"SELECT rowid, seq, license_expires, {select} FROM assets WHERE seq > ? ORDER BY seq",  # noqa: S608 — column names from the schema layout; values are bound  # nosec B608
             (self.seq,),
-        ):
+        ).fetchall()
+        if not tombstones and not written:
+            return self.snapshot
+        # Copy before changing: the published snapshot still holds the old arrays.
+        self._present = self._present.copy()
+        self._scalars = {f: a.copy() for f, a in self._scalars.items()}
+        self._license_days = self._license_days.copy()
+        dirty: set[str] = set()
+        for seq, rowid in tombstones:
+            self._drop(rowid, dirty)
+            self.tombstone_seq = seq
+        changed: list[int] = []
+        for row in written:
             rowid = int(row[0])
             self._ensure(rowid)
-            self._drop(rowid)
-            self.present[rowid] = True
-            self.license_days[rowid] = NO_DATE if row[2] is None else date.fromisoformat(row[2]).toordinal()
+            self._drop(rowid, dirty)
+            self._present[rowid] = True
+            self._license_days[rowid] = NO_DATE if row[2] is None else date.fromisoformat(row[2]).toordinal()
             for name, value in zip(SCALAR_FIELDS, row[3:], strict=True):
-                self.scalars[name][rowid] = MISSING if value is None else self.scalar_vocabularies[name].code(value)
+                self._scalars[name][rowid] = MISSING if value is None else self.scalar_vocabularies[name].code(value)
             changed.append(rowid)
             self.seq = max(self.seq, int(row[1]))
         if changed:
-            self._load_terms(conn, changed)
+            dirty |= self._load_terms(conn, changed)
+        self.snapshot = self._publish(dirty, self.snapshot.lists)
+        return self.snapshot
 
-    def _load_terms(self, conn: sqlite3.Connection, rowids: list[int]) -> None:
-        """The changed rows' list values; a full scan when most rows changed (the first sync)."""
-        if len(rowids) * 2 > int(self.present.sum()):
+    def _load_terms(self, conn: sqlite3.Connection, rowids: list[int]) -> set[str]:
+        """The changed rows' list values (a full scan when most rows changed: the first sync); returns
+        the fields that changed."""
+        if len(rowids) * 2 > int(self._present.sum()):
             rows = conn.execute("SELECT field, value, asset_rowid FROM asset_terms")
         else:
             rows = conn.execute(
@@ -161,12 +182,43 @@ class ColumnIndex:
                 (json.dumps(rowids),),
             )
         wanted = set(rowids)
+        dirty: set[str] = set()
         for name, value, rowid in rows:
-            list_field = self.lists.get(name)
-            if list_field is None or rowid not in wanted:
+            by_row = self._by_row.get(name)
+            if by_row is None or rowid not in wanted:
                 continue
-            list_field.by_row.setdefault(rowid, []).append(list_field.vocabulary.code(value))
-            list_field.dirty = True
+            by_row.setdefault(rowid, []).append(self.list_vocabularies[name].code(value))
+            dirty.add(name)
+        return dirty
+
+    def _publish(self, dirty: set[str], lists: Mapping[str, ListEntries]) -> ColumnSnapshot:
+        rebuilt = {
+            name: ListEntries.build(self._by_row[name], len(self.list_vocabularies[name].values)) for name in dirty
+        }
+        return ColumnSnapshot(
+            present=_frozen(self._present),
+            scalars={f: _frozen(a) for f, a in self._scalars.items()},
+            license_days=_frozen(self._license_days),
+            lists={**lists, **rebuilt},
+            scalar_vocabularies=self.scalar_vocabularies,
+            list_vocabularies=self.list_vocabularies,
+        )
+
+
+@dataclass(frozen=True)
+class ColumnSnapshot:
+    """Every filter column as of one write sequence, read-only: what one search reads, start to end.
+
+    Vocabularies are shared with the builder; they only ever grow, and a code newer than this
+    snapshot's arrays simply matches no row in it.
+    """
+
+    present: Mask
+    scalars: Mapping[str, Codes]
+    license_days: Codes
+    lists: Mapping[str, ListEntries]
+    scalar_vocabularies: Mapping[str, Vocabulary]
+    list_vocabularies: Mapping[str, Vocabulary]
 
     # -- masks ------------------------------------------------------------------------------
     def _scalar_in(self, name: str, values: Iterable[str]) -> Mask:
@@ -176,9 +228,8 @@ class ColumnIndex:
         return np.isin(self.scalars[name], codes, kind="table") if codes else np.zeros(len(self.present), dtype=bool)
 
     def _list_any(self, name: str, values: Iterable[str]) -> Mask:
-        list_field = self.lists[name]
         mask = np.zeros(len(self.present), dtype=bool)
-        mask[list_field.rows_with(list_field.vocabulary.lookup(values))] = True
+        mask[self.lists[name].rows_with(self.list_vocabularies[name].lookup(values))] = True
         return mask
 
     def license_mask(self, states: Iterable[LicenseState], today: date, expiring_days: int) -> Mask:
@@ -228,9 +279,9 @@ class ColumnIndex:
 
     # -- facets -----------------------------------------------------------------------------
     def list_counts(self, name: str, matched: Mask) -> list[tuple[str, int]]:
-        rows, codes = self.lists[name].entries()
-        counts = np.bincount(codes[matched[rows]], minlength=len(self.lists[name].vocabulary.values))
-        return _nonzero(counts, self.lists[name].vocabulary.values)
+        entries, values = self.lists[name], self.list_vocabularies[name].values
+        counts = np.bincount(entries.codes[matched[entries.rows]], minlength=len(values))
+        return _nonzero(counts, values)
 
     def scalar_counts(self, name: str, matched: Mask) -> list[tuple[str, int]]:
         codes = self.scalars[name][matched]
@@ -269,7 +320,7 @@ def _rows_mask(conn: sqlite3.Connection, size: int, sql: str, params: list[Any])
 
 def query_mask(
     conn: sqlite3.Connection,
-    columns: ColumnIndex,
+    columns: ColumnSnapshot,
     filters: Filters,
     visibility: Visibility | None,
     today: date,

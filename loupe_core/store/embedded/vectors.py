@@ -2,13 +2,14 @@
 
 SQLite holds the vectors (so a row and its embedding commit together); this cache mirrors
 them for exact cosine top-k. It catches up incrementally from each row's write sequence and
-from tombstones, so a server sees what a separate indexer process wrote.
+from tombstones, so a server sees what a separate indexer process wrote, and publishes a
+`VectorSnapshot` per field that a search holds from start to end.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -46,40 +47,20 @@ def use_one_blas_thread() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-@dataclass
-class VectorColumn:
-    dimension: int
-    matrix: FloatMatrix = field(init=False)
-    present: npt.NDArray[np.bool_] = field(init=False)
-    size: int = field(init=False, default=0)
+@dataclass(frozen=True)
+class VectorSnapshot:
+    """One vector field as of one write sequence: which rows exist is fixed for the search holding it.
+
+    `present` is this snapshot's own read-only copy. The matrix is shared with later snapshots
+    and grows by replacement; rows are written in place, so a row re-embedded while a search
+    runs may be scored with its new vector, but no row appears or disappears under a search,
+    and what a caller may see comes from the filter snapshot, never from here.
+    """
+
+    matrix: FloatMatrix
+    present: npt.NDArray[np.bool_]
+    size: int
     """One past the highest rowid ever set: the matrix beyond it is spare capacity."""
-
-    def __post_init__(self) -> None:
-        self.matrix = np.zeros((0, self.dimension), dtype=np.float32)
-        self.present = np.zeros(0, dtype=bool)
-
-    def _ensure(self, rowid: int) -> None:
-        if rowid < len(self.present):
-            return
-        capacity = max(rowid + 1, 2 * len(self.present), 1024)
-        matrix = np.zeros((capacity, self.dimension), dtype=np.float32)
-        matrix[: len(self.matrix)] = self.matrix
-        present = np.zeros(capacity, dtype=bool)
-        present[: len(self.present)] = self.present
-        self.matrix, self.present = matrix, present
-
-    def set(self, rowid: int, blob: bytes | None) -> None:
-        self._ensure(rowid)
-        if blob is None:
-            self.present[rowid] = False
-            return
-        self.matrix[rowid] = np.frombuffer(blob, dtype=np.float32)
-        self.present[rowid] = True
-        self.size = max(self.size, rowid + 1)
-
-    def clear(self, rowid: int) -> None:
-        if rowid < len(self.present):
-            self.present[rowid] = False
 
     def top_k(self, query: FloatMatrix, k: int, allowed: Mask | None) -> list[tuple[int, float]]:
         """Exact cosine (vectors are unit length) over present rows that `allowed` lets through;
@@ -104,6 +85,50 @@ class VectorColumn:
         return [(int(rows[i]), float(scores[i])) for i in order]
 
 
+class VectorColumn:
+    """Builds one field's snapshots: rows set or cleared since the last one, then `publish`."""
+
+    def __init__(self, dimension: int) -> None:
+        self.dimension = dimension
+        self._matrix: FloatMatrix = np.zeros((0, dimension), dtype=np.float32)
+        self._present: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        self._size = 0
+        self.snapshot = self.publish()
+
+    def begin(self) -> None:
+        """Start a round of changes on a private copy of `present` (the snapshot keeps its own)."""
+        self._present = self._present.copy()
+
+    def _ensure(self, rowid: int) -> None:
+        if rowid < len(self._present):
+            return
+        capacity = max(rowid + 1, 2 * len(self._present), 1024)
+        matrix = np.zeros((capacity, self.dimension), dtype=np.float32)
+        matrix[: len(self._matrix)] = self._matrix
+        present = np.zeros(capacity, dtype=bool)
+        present[: len(self._present)] = self._present
+        self._matrix, self._present = matrix, present
+
+    def set(self, rowid: int, blob: bytes | None) -> None:
+        self._ensure(rowid)
+        if blob is None:
+            self._present[rowid] = False
+            return
+        self._matrix[rowid] = np.frombuffer(blob, dtype=np.float32)
+        self._present[rowid] = True
+        self._size = max(self._size, rowid + 1)
+
+    def clear(self, rowid: int) -> None:
+        if rowid < len(self._present):
+            self._present[rowid] = False
+
+    def publish(self) -> VectorSnapshot:
+        present = self._present
+        present.flags.writeable = False
+        self.snapshot = VectorSnapshot(self._matrix, present, self._size)
+        return self.snapshot
+
+
 class VectorCache:
     """All vector columns of one store, kept in step with the database by write sequence."""
 
@@ -113,17 +138,26 @@ class VectorCache:
         self.seq = 0
         self.tombstone_seq = 0
 
-    def catch_up(self, conn: sqlite3.Connection) -> None:
-        for seq, rowid in conn.execute(
+    def snapshot(self) -> dict[str, VectorSnapshot]:
+        return {name: column.snapshot for name, column in self.columns.items()}
+
+    def catch_up(self, conn: sqlite3.Connection) -> dict[str, VectorSnapshot]:
+        """Apply tombstones and rows written since the last call; returns the new snapshots."""
+        tombstones = conn.execute(
             "SELECT seq, asset_rowid FROM tombstones WHERE seq > ? ORDER BY seq", (self.tombstone_seq,)
-        ):
+        ).fetchall()
+        names = list(self.columns)
+        select = ", ".join(f'"{n}"' for n in names)
+        written = conn.execute(f"SELECT rowid, seq, {select} FROM assets WHERE seq > ? ORDER BY seq", (self.seq,))  # noqa: S608 — column names from the schema layout; values are bound  # nosec B608
+        for column in self.columns.values():
+            column.begin()
+        for seq, rowid in tombstones:
             for column in self.columns.values():
                 column.clear(rowid)
             self.tombstone_seq = seq
-        names = list(self.columns)
-        select = ", ".join(f'"{n}"' for n in names)
-        for row in conn.execute(f"SELECT rowid, seq, {select} FROM assets WHERE seq > ? ORDER BY seq", (self.seq,)):  # noqa: S608 — column names from the schema layout; values are bound  # nosec B608
+        for row in written:
             rowid, seq = row[0], row[1]
             for name, blob in zip(names, row[2:], strict=True):
                 self.columns[name].set(rowid, blob)
             self.seq = max(self.seq, seq)
+        return {name: column.publish() for name, column in self.columns.items()}

@@ -44,6 +44,9 @@ def raw_client(settings: Settings) -> OpenSearch:
     return Cluster.from_settings(settings).client
 
 
+DEFINITION_VERSION = load_index_definition(REPO_ROOT / "mappings", "assets").version
+
+
 def test_first_use_creates_versioned_indices_behind_aliases(settings: Settings, store: OpenSearchStore) -> None:
     assert store.count() == 0
     client = raw_client(settings)
@@ -54,7 +57,7 @@ def test_first_use_creates_versioned_indices_behind_aliases(settings: Settings, 
         assert index.startswith(f"{alias}-v{version}-")
         assert client.indices.get_alias(name=alias)[index]["aliases"][alias] == {"is_write_index": True}
     mapping = client.indices.get_mapping(index=f"{settings.index_prefix}assets")
-    assert next(iter(mapping.values()))["mappings"]["_meta"]["version"] == 1
+    assert next(iter(mapping.values()))["mappings"]["_meta"]["version"] == DEFINITION_VERSION
 
 
 def test_a_second_ensure_reuses_the_alias(settings: Settings, store: OpenSearchStore) -> None:
@@ -182,7 +185,8 @@ def test_an_index_built_from_another_mapping_version_is_refused_with_the_fix(set
     newer_body["mappings"]["_meta"]["version"] = ASSETS.version + 1
     newer = OpenSearchStore.from_settings(settings, IndexDefinition(name="assets", body=newer_body))
     try:
-        with pytest.raises(BackendUnavailable, match=r"version 1, this Loupe needs version 2: run `loupe reindex`"):
+        needs = rf"version {ASSETS.version}, this Loupe needs version {ASSETS.version + 1}: run `loupe reindex`"
+        with pytest.raises(BackendUnavailable, match=needs):
             newer.count()
         newer.lifecycles[0].reindex()
         assert newer.count() == 0  # rebuilt from the new mapping: served again
