@@ -236,8 +236,7 @@ class EmbeddedStore:
         rowids, scores = self._ranked_matches(phrases, mask)
         folding = Folding()
         if query.collapse is not None:
-            folding, keep = self._fold_rows(query, rowids, ranked=query.sort is SortOrder.relevance)
-            rowids, scores = rowids[keep], scores[keep]
+            folding, rowids, scores = self._fold_ranked_rows(query, rowids, scores)
         ranks = np.arange(1, len(rowids) + 1)
         matched = np.zeros(len(mask), dtype=bool)
         matched[rowids] = True
@@ -284,9 +283,26 @@ class EmbeddedStore:
                 ],
                 dtype=np.int64,
             )
-        folding = fold((members[int(r)] for r in present), query.collapse)
-        folded = [rowid for rowid, asset_id in members.items() if asset_id in folding.folded]
-        return folding, ~np.isin(rowids, np.asarray(folded, dtype=np.int64))
+        folding = fold((members[int(r)] for r in present), query.collapse, by_rank=ranked)
+        hidden = [rowid for rowid, asset_id in members.items() if asset_id in folding.hidden]
+        return folding, ~np.isin(rowids, np.asarray(hidden, dtype=np.int64))
+
+    def _fold_ranked_rows(
+        self, query: Query, rowids: npt.NDArray[np.int64], scores: npt.NDArray[np.float64]
+    ) -> tuple[Folding, npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Keyword matches with their clusters folded; in relevance order a card takes the row (and
+        the score) of its cluster's best-placed member."""
+        folding, keep = self._fold_rows(query, rowids, ranked=query.sort is SortOrder.relevance)
+        rowids, scores = rowids[keep], scores[keep]
+        if folding.slots:
+            rowid_of = {
+                asset_id: rowid
+                for rowid, asset_id in self._rowids_of([*folding.slots, *folding.slots.values()]).items()
+            }
+            rowids = rowids.copy()
+            for slot, shown in folding.slots.items():
+                rowids[rowids == rowid_of[slot]] = rowid_of[shown]
+        return folding, rowids, scores
 
     def _rowids_of(self, ids: list[str]) -> dict[int, str]:
         rows = self._pool.get().execute(

@@ -47,7 +47,7 @@ from loupe_core.store.opensearch.compiler import (
 )
 from loupe_core.store.opensearch.documents import asset_source
 from loupe_core.store.opensearch.filters import Clause, compile_filters, is_visible, visibility_clause
-from loupe_core.store.opensearch.fulltext import keyword_clause
+from loupe_core.store.opensearch.fulltext import highlight_clause, highlight_spec, keyword_clause
 from loupe_core.store.opensearch.lifecycle import IndexLifecycle
 from loupe_core.store.opensearch.results import cosine, facet_buckets, search_hit
 from loupe_core.store.opensearch.search_schema import SearchSchema
@@ -267,8 +267,10 @@ class OpenSearchStore:
     ) -> tuple[list[SearchHit], int, Facets, Folding]:
         folding = self._fold_ranked(query, keyword, filters) if query.collapse is not None else Folding()
         if folding.copies:  # filters leave BM25 scores and sort keys alone: the same as removing them after
-            filters = [*filters, {"bool": {"must_not": [{"terms": {"id": sorted(folding.folded)}}]}}]
+            filters = [*filters, {"bool": {"must_not": [{"terms": {"id": sorted(folding.hidden)}}]}}]
         response = self._search(ranked_request(query, self.schema, keyword, filters, today))
+        if folding.slots:  # a card in its cluster's best place shows the keeper: swap the keeper's document in
+            self._swap_in_shown(response["hits"]["hits"], folding, query if keyword is not None else None)
         by_score = keyword is not None and query.sort is SortOrder.relevance
         # Scores as in the embedded store: BM25 when ranked by it, 0 for sorted keyword hits, 1 for browse.
         fixed = 0.0 if keyword is not None else 1.0
@@ -296,7 +298,25 @@ class OpenSearchStore:
             "_source": False,
             "track_total_hits": False,
         }
-        return fold((hit["_id"] for hit in self._search(body)["hits"]["hits"]), query.collapse)
+        by_rank = keyword is not None and query.sort is SortOrder.relevance  # browse is a sort (newest indexed)
+        return fold((hit["_id"] for hit in self._search(body)["hits"]["hits"]), query.collapse, by_rank=by_rank)
+
+    def _swap_in_shown(self, page: list[dict[str, Any]], folding: Folding, keyword_query: Query | None) -> None:
+        """Replace, on the page, each best-placed member by its cluster's shown member (keeping the
+        place's score), fetched with its own highlights."""
+        wanted = [folding.slots[hit["_id"]] for hit in page if hit["_id"] in folding.slots]
+        if not wanted:
+            return
+        body: Clause = {"query": {"ids": {"values": wanted}}, "size": len(wanted)}
+        body["_source"] = self.schema.source_without_vectors
+        marked = highlight_clause(keyword_query.keyword_text, self.schema) if keyword_query is not None else None
+        if marked is not None:
+            body["highlight"] = highlight_spec(self.schema, marked)
+        shown = {hit["_id"]: hit for hit in self._search(body)["hits"]["hits"]}
+        for index, hit in enumerate(page):
+            replacement = shown.get(folding.slots.get(hit["_id"], ""))
+            if replacement is not None:
+                page[index] = {**replacement, "_score": hit.get("_score")}
 
     def _fused(
         self, query: Query, keyword: Clause | None, filters: list[Clause], today: date
