@@ -92,6 +92,10 @@ class SearchService:
         self._cache = QueryVectorCache()
         self._helper = ThreadPoolExecutor(max_workers=2, thread_name_prefix="loupe-query-encoder")
 
+    def close(self) -> None:
+        """Stop the query-encoding helper threads (a search still running finishes first)."""
+        self._helper.shutdown(wait=True)
+
     def _prepare(self, query: Query) -> Query:
         """Rules every search obeys: expired licences hidden from non-librarians, synonyms added."""
         update: dict[str, object] = {}

@@ -32,16 +32,24 @@ def _finish_pending_merges(services: Services) -> None:
 
 
 def create_app(settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None) -> FastAPI:
-    """Build the API; tests pass their own store/encoders, production lets them come from settings."""
-    services = Services.build(settings, store=store, encoders=encoders)
+    """Build the API, opening nothing: services open when the app starts and close when it stops.
+
+    Tests pass their own store/encoders (theirs to close); production lets them come from settings.
+    """
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        _finish_pending_merges(services)
-        yield
-        services.close()
-        if store is None:
-            services.store.close()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        outer = getattr(app.state, "services", None)  # a test may start the same app inside a running one
+        with Services.opened(settings, store=store, encoders=encoders) as services:
+            app.state.services = services
+            _finish_pending_merges(services)
+            try:
+                yield
+            finally:
+                if outer is None:
+                    del app.state.services
+                else:
+                    app.state.services = outer
 
     app = FastAPI(
         title="Loupe",
@@ -49,7 +57,6 @@ def create_app(settings: Settings, store: AssetStore | None = None, encoders: En
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.state.services = services
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_upload_bytes + MULTIPART_OVERHEAD)
     app.add_middleware(SecurityHeaders)

@@ -1,10 +1,13 @@
 """What one running app holds: settings, stores, encoders and the services built on them.
 
-Built in `create_app` (or handed in by tests), never at import time.
+Opened in the app's lifespan (`Services.opened`), closed in reverse order when it ends; never at
+import time or in the app factory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 
 from loupe_core.accounts.administration import Administration
@@ -67,15 +70,43 @@ class Services:
     vocabulary_editor: VocabularyEditor
 
     @classmethod
-    def build(cls, settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None) -> Services:
-        store = store or open_store(settings)
-        encoders = encoders or Encoders.from_settings(settings)
-        accounts = AccountStore(settings.accounts_db_path)
-        librarian_db = open_librarian_db(settings.librarian_db_path)
+    @contextmanager
+    def opened(
+        cls, settings: Settings, store: AssetStore | None = None, encoders: Encoders | None = None
+    ) -> Iterator[Services]:
+        """Everything the app holds, opened in order and closed in reverse when the block ends.
+
+        A failure part-way closes what was already opened. A store or encoders passed in are
+        the caller's to close.
+        """
+        with ExitStack() as stack:
+            if store is None:
+                store = stack.enter_context(closing(open_store(settings)))
+            yield cls._assemble(settings, store, encoders or Encoders.from_settings(settings), stack)
+
+    @classmethod
+    def _assemble(cls, settings: Settings, store: AssetStore, encoders: Encoders, stack: ExitStack) -> Services:
+        accounts = stack.enter_context(closing(AccountStore(settings.accounts_db_path)))
+        librarian_db = stack.enter_context(closing(open_librarian_db(settings.librarian_db_path)))
         vocabulary = Vocabulary(librarian_db)
-        search_log = open_search_log(settings)
-        recorder = EventRecorder(search_log, capacity=settings.search_log_capacity)
+        search_log = stack.enter_context(closing(open_search_log(settings)))
+        recorder = stack.enter_context(closing(EventRecorder(search_log, capacity=settings.search_log_capacity)))
+        typing = TypingSearches(recorder.record)
+        stack.callback(typing.release_all)  # logs what is held into the recorder before it closes
         suggester = TagSuggester(vocabulary, encoders, librarian_db)
+        search = stack.enter_context(
+            closing(
+                SearchService(
+                    store,
+                    encoders,
+                    settings.max_image_pixels,
+                    synonyms=vocabulary.synonyms_for,
+                    hide_expired_from_viewers=not settings.show_expired_to_viewers,
+                    floors=relevance_floors(settings, store, encoders),
+                    clusters=SearchFolding(librarian_db, store).clusters,
+                )
+            )
+        )
 
         def embed_text(asset: Asset) -> list[float] | None:
             text = encoders.text()
@@ -86,21 +117,13 @@ class Services:
             settings=settings,
             store=store,
             encoders=encoders,
-            search=SearchService(
-                store,
-                encoders,
-                settings.max_image_pixels,
-                synonyms=vocabulary.synonyms_for,
-                hide_expired_from_viewers=not settings.show_expired_to_viewers,
-                floors=relevance_floors(settings, store, encoders),
-                clusters=SearchFolding(librarian_db, store).clusters,
-            ),
+            search=search,
             accounts=accounts,
             cookies=CookieSigner(settings.resolved_secret_key()),
             login_limiter=LoginThrottle.from_settings(settings),
             search_log=search_log,
             recorder=recorder,
-            typing=TypingSearches(recorder.record),
+            typing=typing,
             librarian_db=librarian_db,
             vocabulary=vocabulary,
             suggester=suggester,
@@ -123,10 +146,3 @@ class Services:
             librarian_reports=LibrarianReports(store, [RequiredField(f) for f in settings.required_fields]),
             vocabulary_editor=VocabularyEditor(vocabulary, accounts),
         )
-
-    def close(self) -> None:
-        self.typing.release_all()
-        self.recorder.close()
-        self.search_log.close()
-        self.librarian_db.close()
-        self.accounts.close()

@@ -44,8 +44,10 @@ class TypingSearches:
         self.superseded = 0
         """Typing searches dropped because the user typed on: partial queries, never logged."""
         self._stopped = threading.Event()
+        self._sweeper: threading.Thread | None = None
         if sweep:
-            threading.Thread(target=self._sweep, name="loupe-typing-searches", daemon=True).start()
+            self._sweeper = threading.Thread(target=self._sweep, name="loupe-typing-searches", daemon=True)
+            self._sweeper.start()
 
     def _sweep(self) -> None:
         while not self._stopped.wait(self._settle_s / 2):
@@ -89,6 +91,8 @@ class TypingSearches:
     def release_all(self) -> None:
         """Log everything held and stop sweeping (shutdown): what the user last saw counts as settled."""
         self._stopped.set()
+        if self._sweeper is not None:
+            self._sweeper.join(timeout=5)
         with self._lock:
             released = [held.event for held in self._held.values()]
             self._held.clear()

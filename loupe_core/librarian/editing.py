@@ -12,6 +12,8 @@ again on a fresh read, so two concurrent edits of different fields both land.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -31,7 +33,8 @@ Transform = Callable[[Asset], Asset]
 TEXT_FIELDS = {"title", "description", "tags"}
 BOOKKEEPING_FIELDS = {"indexed_at", "edits", "provenance"}
 """Not audited as changes of their own: they record who changed the fields that are."""
-WRITE_ATTEMPTS = 5
+WRITE_ATTEMPTS = 12
+"""Rounds of read-compute-write before an edit that keeps losing races gives up (with backoff between)."""
 
 
 class AssetChanges(BaseModel):
@@ -188,7 +191,7 @@ class AssetEditor:
         actor: str | None = None,
     ) -> Versioned:
         """Read, transform, write conditionally, audit; the one path every person's change takes."""
-        for _ in range(WRITE_ATTEMPTS):
+        for attempt in range(WRITE_ATTEMPTS):
             current = self.editable(principal, asset_id)
             if expected_version is not None and current.version != expected_version:
                 raise (conflict or _plain_conflict)(current)
@@ -200,7 +203,10 @@ class AssetEditor:
                 after = after.model_copy(update={"text_vector": self.embed_text(after)})
             report = self.store.upsert([after], {asset_id: current.version}, wait_for_search=True)
             if report.failures and report.failures[0].stale:
-                continue  # someone wrote in between: the next round reads again (or reports it)
+                # Someone wrote in between: read again after a short random pause, so writers racing
+                # for one asset (a bulk edit beside another, the indexer) fall out of step.
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))  # noqa: S311 — jitter, not security
+                continue
             if report.failures:
                 raise InvalidQuery(f"could not save {asset_id!r}: {report.failures[0].reason}")
             self.accounts.record(actor or principal.user_id, action, f"asset:{asset_id}", changes)

@@ -60,10 +60,10 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, encoders: Encoders) -> It
     assert not report.failures, report.failures
     store.refresh()
     app = create_app(settings, store=store, encoders=encoders)
-    services: Services = app.state.services
-    seed_role_users(services.accounts, with_passwords=True)
-    services.vocabulary.upsert(VOCABULARY)
-    with serving(app) as url:
+    with serving(app) as url:  # the server's lifespan opens the services
+        services: Services = app.state.services
+        seed_role_users(services.accounts, with_passwords=True)
+        services.vocabulary.upsert(VOCABULARY)
         yield LiveApp(url, services)
     store.close()
 

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import FlakyStrategyDefinition
 from hypothesis.stateful import run_state_machine_as_test
@@ -66,8 +67,9 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory, encoders: Encoders) -> It
     store = open_store(app_settings)
     store.upsert(build_library(filler=10)[0])
     app = create_app(app_settings, store=store, encoders=encoders)
-    KEYS.update(seed_role_users(app.state.services.accounts))
-    yield app
+    with TestClient(app):  # runs the lifespan: the services stay open for schemathesis's own calls
+        KEYS.update(seed_role_users(app.state.services.accounts))
+        yield app
     store.close()
 
 

@@ -44,9 +44,9 @@ def served_answers(settings: Settings, library: Path, encoders: Encoders) -> lis
         assert (report.indexed, report.failed) == (len(DEMO_ASSETS), [])
         store.refresh()
         app = create_app(settings, store=store, encoders=encoders)
-        admin = bearer(seed_role_users(app.state.services.accounts)[Role.admin])
         answers = []
         with TestClient(app) as client:
+            admin = bearer(seed_role_users(app.state.services.accounts)[Role.admin])
             for params in QUERIES:
                 body = client.get("/api/search", params={**params, "facet": ["taxonomy", "tags"]}, headers=admin)
                 assert body.status_code == 200, body.text

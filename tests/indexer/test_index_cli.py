@@ -38,7 +38,9 @@ def test_filters_column_map_and_prune_flags(library: Path, tmp_path: Path, capsy
 
     assert second.handler(settings, second) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-1] == "indexed 1, unchanged 0, encoded 0, reused 0, failed 0, skipped 0, new conflicts 0, pruned 1"  # title is back
+    assert (
+        lines[-1] == "indexed 1, unchanged 0, encoded 0, reused 0, failed 0, skipped 0, new conflicts 0, pruned 1"
+    )  # title is back
     store = open_store(settings)
     try:
         assert (list(store.fingerprints()), store.get("keep.jpg").title) == (["keep.jpg"], "keep")

@@ -95,8 +95,8 @@ def world(request: pytest.FixtureRequest, tmp_path: Path, encoders: Encoders, ti
     for seed, row in enumerate(ROWS):
         write_photo(library / row["file"], seed=seed)
     app = create_app(settings, store=store, encoders=encoders)
-    keys = seed_role_users(app.state.services.accounts)
     with TestClient(app) as client:
+        keys = seed_role_users(app.state.services.accounts)
         world = World(client, keys, settings, store, encoders, library)
         world.write_manifest(ROWS)
         assert world.index().indexed == len(ROWS)

@@ -78,8 +78,8 @@ def matrix(
     assert not store.upsert(assets).failures
     store.refresh()
     app = create_app(settings, store=store, encoders=encoders)
-    keys = seed_role_users(app.state.services.accounts)
     with TestClient(app) as client:
+        keys = seed_role_users(app.state.services.accounts)
         if phase == "after-visibility-edits":
             assets = edit_visibility(client, keys[Role.librarian], assets)
         yield client, keys, assets

@@ -38,8 +38,8 @@ def client(api_settings: Settings, encoders: Encoders) -> Iterator[TestClient]:
     assets[1] = assets[1].model_copy(update={"thumbnail": "../../etc/passwd", "path": "/nonexistent/file.jpg"})
     store.upsert(assets)
     app = create_app(api_settings, store=store, encoders=encoders)
-    keys = seed_role_users(app.state.services.accounts)
-    with TestClient(app, headers=bearer(keys[Role.admin])) as test_client:
+    with TestClient(app) as test_client:
+        test_client.headers.update(bearer(seed_role_users(app.state.services.accounts)[Role.admin]))
         yield test_client
     store.close()
 

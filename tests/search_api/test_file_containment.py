@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ def jpeg(path: Path) -> Path:
 
 
 @pytest.fixture
-def served(tmp_path: Path, encoders: Encoders) -> tuple[TestClient, Settings]:
+def served(tmp_path: Path, encoders: Encoders) -> Iterator[tuple[TestClient, Settings]]:
     library, outside = tmp_path / "library", tmp_path / "elsewhere"
     settings = Settings(data_dir=tmp_path / "data")
     remember_root(settings, library)  # what `loupe index library/` records
@@ -44,15 +45,16 @@ def served(tmp_path: Path, encoders: Encoders) -> tuple[TestClient, Settings]:
     ]
     store = open_store(settings)
     store.upsert(assets)
-    app = create_app(settings, store=store, encoders=encoders)
-    keys = seed_role_users(app.state.services.accounts)
-    return TestClient(app, headers=bearer(keys[Role.admin])), settings
+    with TestClient(create_app(settings, store=store, encoders=encoders)) as client:
+        client.headers.update(bearer(seed_role_users(client.app.state.services.accounts)[Role.admin]))  # type: ignore[attr-defined]
+        yield client, settings
+    store.close()
 
 
 def test_only_files_inside_the_library_roots_are_served(
     served: tuple[TestClient, Settings], caplog: pytest.LogCaptureFixture
 ) -> None:
-    client, settings = served
+    client, _ = served
     assert client.get("/api/assets/inside/file").status_code == 200
     assert client.get("/api/assets/inside/thumbnail").status_code == 200
     caplog.set_level(logging.WARNING, logger="loupe.files")

@@ -67,8 +67,8 @@ def watched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Watched]:
     }
     assert [len(expected["expired"]), len(expected["expiring"])] == [EXPIRED, EXPIRING]
     app = create_app(settings, store=store)
-    keys = seed_role_users(app.state.services.accounts)
-    with TestClient(app, headers=bearer(keys[Role.librarian])) as client:
+    with TestClient(app) as client:
+        client.headers.update(bearer(seed_role_users(app.state.services.accounts)[Role.librarian]))
         yield client, expected
     store.close()
 

@@ -50,9 +50,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, 
         ]
     )
     app = create_app(settings, store=store)
-    keys = seed_role_users(app.state.services.accounts)
-    app.state.services.duplicates.refresh()
     with TestClient(app) as client:
+        keys = seed_role_users(app.state.services.accounts)
+        app.state.services.duplicates.refresh()
         yield client, keys
     store.close()
 

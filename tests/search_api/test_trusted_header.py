@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -11,10 +13,12 @@ from search_api.app import create_app
 from tests.accounts_fixture import seed_role_users
 
 
-def client_for(tmp_path: Path, header: str | None) -> TestClient:
+@contextmanager
+def client_for(tmp_path: Path, header: str | None) -> Iterator[TestClient]:
     app = create_app(Settings(data_dir=tmp_path, clip_model="", text_model="", trusted_user_header=header))
-    seed_role_users(app.state.services.accounts)
-    return TestClient(app)
+    with TestClient(app) as client:
+        seed_role_users(app.state.services.accounts)
+        yield client
 
 
 def test_header_is_ignored_unless_configured(tmp_path: Path) -> None:

@@ -52,8 +52,8 @@ def app_and_keys(
     assets = [a.model_copy(update={"text_vector": text.encode_texts([a.title])[0].tolist()}) for a in library()]
     store.upsert(assets)
     app = create_app(settings, store=store, encoders=encoders)
-    keys = seed_role_users(app.state.services.accounts)
     with TestClient(app) as client:
+        keys = seed_role_users(app.state.services.accounts)
         yield client, keys
     store.close()
 
@@ -180,7 +180,13 @@ def test_bulk_edit_respects_edit_rights(app_and_keys: tuple[TestClient, dict[Rol
     client, librarian = as_role(app_and_keys, Role.librarian)
     edit = {"ids": ["full-1", "full-2", "ghost"], "add_tags": ["campaign-2026"]}
     report = client.post("/api/librarian/bulk", json=edit, headers=librarian).json()
-    assert report == {"updated": ["full-1", "full-2"], "unchanged": [], "forbidden": [], "not_found": ["ghost"], "conflicts": []}
+    assert report == {
+        "updated": ["full-1", "full-2"],
+        "unchanged": [],
+        "forbidden": [],
+        "not_found": ["ghost"],
+        "conflicts": [],
+    }
     _, contributor = as_role(app_and_keys, Role.contributor)
     denied = client.post("/api/librarian/bulk", json=edit, headers=contributor).json()
     assert denied["updated"] == [] and set(denied["forbidden"]) | set(denied["not_found"]) == set(edit["ids"])

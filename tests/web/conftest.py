@@ -40,8 +40,8 @@ def library(web_settings: Settings) -> Iterator[AssetStore]:
 @pytest.fixture
 def client(web_settings: Settings, library: AssetStore) -> Iterator[TestClient]:
     app = create_app(web_settings, store=library)
-    keys = seed_role_users(app.state.services.accounts)
-    with TestClient(app, headers=bearer(keys[Role.admin])) as test_client:
+    with TestClient(app) as test_client:
+        test_client.headers.update(bearer(seed_role_users(app.state.services.accounts)[Role.admin]))
         yield test_client
 
 
@@ -62,7 +62,7 @@ def roles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Roles]:
     assert not store.upsert([*LIBRARY, *WORKFLOW_LIBRARY]).failures
     store.refresh()
     app = create_app(settings, store=store)
-    keys = seed_role_users(app.state.services.accounts)
     with TestClient(app, follow_redirects=False) as client:
+        keys = seed_role_users(app.state.services.accounts)
         yield Roles(client, {role: bearer(key) for role, key in keys.items()}, app.state.services)
     store.close()

@@ -18,8 +18,8 @@ from web.app import create_app
 @pytest.fixture
 def browser(web_settings: Settings, library: AssetStore) -> Iterator[TestClient]:
     app = create_app(web_settings, store=library)
-    seed_role_users(app.state.services.accounts, with_passwords=True)
     with TestClient(app, follow_redirects=False) as client:
+        seed_role_users(app.state.services.accounts, with_passwords=True)
         yield client
 
 

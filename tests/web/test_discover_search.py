@@ -50,12 +50,12 @@ def app(tmp_path_factory: pytest.TempPathFactory, encoders: Encoders) -> Iterato
     store.upsert(assets)
     store.refresh()
     web = create_app(settings, store=store, encoders=encoders)
-    services: Services = web.state.services
-    services.vocabulary.upsert(
-        [VocabularyTerm(term="sofa", synonyms=["settee"]), VocabularyTerm(term="Places/Coast", kind="taxonomy")]
-    )
-    keys = seed_role_users(services.accounts)
-    with TestClient(web, headers=bearer(keys[Role.admin])) as client:
+    with TestClient(web) as client:
+        services: Services = web.state.services
+        services.vocabulary.upsert(
+            [VocabularyTerm(term="sofa", synonyms=["settee"]), VocabularyTerm(term="Places/Coast", kind="taxonomy")]
+        )
+        client.headers.update(bearer(seed_role_users(services.accounts)[Role.admin]))
         yield client, services
     store.close()
 

@@ -13,6 +13,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from loupe_core.accounts.store import AccountStore
 from loupe_core.principal import Role
 from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
@@ -27,8 +28,11 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 @pytest.fixture
 def sso_app(web_settings: Settings, library: AssetStore) -> FastAPI:
+    accounts = AccountStore(web_settings.accounts_db_path)  # seeded before the app starts
+    keys = seed_role_users(accounts)
+    accounts.close()
     app = create_app(web_settings.model_copy(update={"trusted_user_header": SSO}), store=library)
-    app.state.keys = seed_role_users(app.state.services.accounts)
+    app.state.keys = keys
     return app
 
 
@@ -47,7 +51,8 @@ def token_on_page(client: TestClient) -> str:
 
 
 def user_ids(app: FastAPI) -> set[str]:
-    return {u.id for u in app.state.services.accounts.users()}
+    with TestClient(app):
+        return {u.id for u in app.state.services.accounts.users()}
 
 
 def test_cross_site_form_post_with_the_sso_header_is_refused(proxy: TestClient, sso_app: FastAPI) -> None:

