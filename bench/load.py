@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common_library import SyntheticLibrary
 from common_report import print_json_line, print_table
+from common_server import free_port, wait_healthy
 
 from loupe_core.accounts.store import AccountStore
 from loupe_core.principal import Role
@@ -38,12 +38,6 @@ from loupe_core.store.factory import open_store
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = ["mountain", "sunset", "coffee", "team", "product", "storm clouds", "city night", "beach", "portrait", "zzqx"]
 MIX = [("keyword", 0.45), ("facets", 0.2), ("hybrid", 0.2), ("click", 0.15)]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def prepare(data_dir: Path, n: int) -> str:
@@ -110,19 +104,6 @@ async def run_load(base: str, key: str, duration: float, concurrency: int) -> di
     await asyncio.gather(*(worker(i) for i in range(concurrency)))
     elapsed = time.monotonic() - started
     return {"latencies": latencies, "errors": errors, "elapsed": elapsed}
-
-
-def wait_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"loupe serve exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    raise SystemExit("loupe serve did not become healthy")
 
 
 def main() -> int:

@@ -24,7 +24,6 @@ import csv
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common_node import local_node
 from common_report import print_json_line, print_table
+from common_server import free_port, wait_healthy
 
 from loupe_core.accounts.store import AccountStore
 from loupe_core.principal import Role
@@ -48,12 +48,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LOUPE = str(ROOT / ".venv" / "bin" / "loupe")
 WORDS = ["harbour", "boat", "sunset", "city", "forest", "portrait", "storm clouds over a road", "qwxzv"]
 MODES = ["keyword", "semantic", "hybrid"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def write_library(folder: Path, count: int) -> list[str]:
@@ -224,20 +218,6 @@ def final_check(base: str, keys: dict[str, str], ids: list[str], ledger: Ledger)
                 f"{asset_id}: expected visible={edits[-1].visible}, found {body['status']} {body['groups']}"
             )
     return problems
-
-
-def wait_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"loupe serve exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("loupe serve did not become healthy")
 
 
 def seed_accounts(data_dir: Path) -> dict[str, str]:
