@@ -1,6 +1,8 @@
 """Relevance benchmark: judged queries over the demo library and a library of real photos, per
 mode, fusion and backend: nDCG@10, P@10 and recall@50 (ir_measures), nDCG@10 per kind of query,
-and how many results nonsense queries get. Also prints the relevance floors each run used.
+repeated pictures in the top 10 (copies of one photo), and how many results nonsense queries get.
+Judged and measured per picture: an asset and its copies are one picture (`picture_of`). Also
+prints the relevance floors each run used.
 
     .venv/bin/python bench/relevance.py                 # both libraries, embedded + OpenSearch
     .venv/bin/python bench/relevance.py --quick         # demo library, embedded only (< 1 min)
@@ -18,7 +20,7 @@ import csv
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,16 +29,18 @@ from typing import Any
 from common_duplicate_corpus import available_sources
 from common_node import local_node
 from common_report import print_json_line, print_table
-from relevance_judgments import DEMO, KINDS, PHOTO_QUERIES, PHOTOS, VOCABULARY, Judged, photo_ids
+from relevance_judgments import DEMO, KINDS, PHOTO_QUERIES, PHOTOS, VOCABULARY, Judged, photo_ids, picture_of
 from relevance_metrics import measures
 
 from indexer.demo_library import MANIFEST_COLUMNS, MANIFEST_NAME, build_demo_library
 from indexer.pipeline import run_index
 from loupe_core.encoders.registry import Encoders
 from loupe_core.librarian.db import open_librarian_db
+from loupe_core.librarian.duplicates import DuplicateFinder, DuplicateThresholds
+from loupe_core.librarian.search_folding import SearchFolding
 from loupe_core.librarian.vocabulary import Vocabulary, VocabularyTerm
 from loupe_core.mapping import load_index_definition
-from loupe_core.query import FusionMethod, Query, SearchMode
+from loupe_core.query import DuplicateClusters, FusionMethod, Query, SearchMode
 from loupe_core.relevance.floors import RelevanceFloors
 from loupe_core.search_service import SearchService
 from loupe_core.settings import REPO_ROOT, Settings
@@ -56,6 +60,7 @@ class Config:
     fusion: FusionMethod = FusionMethod.rrf
     keyword_weight: float = 1.0
     floors: bool = True
+    collapse: bool = False
 
 
 CONFIGS = (
@@ -65,8 +70,10 @@ CONFIGS = (
     Config("hybrid weighted_rrf kw x2", SearchMode.hybrid, FusionMethod.weighted_rrf, 2.0),
     Config("hybrid scores", SearchMode.hybrid, FusionMethod.scores),
     Config("hybrid scores kw x2", SearchMode.hybrid, FusionMethod.scores, 2.0),
+    Config("hybrid rrf, duplicates collapsed", SearchMode.hybrid, collapse=True),
     Config("hybrid rrf, no floors (before)", SearchMode.hybrid, floors=False),
 )
+TOP = 10
 
 
 def write_photo_library(folder: Path) -> Path:
@@ -133,17 +140,25 @@ def opensearch_copy(url: str, source: AssetStore, work: Path) -> Iterator[OpenSe
 def evaluate(service: SearchService, judged: list[Judged], config: Config) -> dict[str, Any]:
     runs: dict[str, list[str]] = {}
     nonsense: list[int] = []
+    repeats: list[int] = []
     for item in judged:
         query = Query(
             text=item.text, mode=config.mode, size=RESULTS, facets=(), fusion=config.fusion,
             keyword_weight=config.keyword_weight,
         )  # fmt: skip
-        result = service.search(query)
+        result = service.search(query, collapse=config.collapse)
         if item.kind == "nonsense":
             nonsense.append(result.total)
-        else:
-            runs[item.text] = [hit.asset.id for hit in result.hits]
-    qrels = {item.text: item.grades for item in judged if item.kind != "nonsense"}
+            continue
+        pictures = [picture_of(hit.asset.id) for hit in result.hits]
+        repeats.append(len(pictures[:TOP]) - len(set(pictures[:TOP])))
+        runs[item.text] = list(dict.fromkeys(pictures))
+    qrels: dict[str, dict[str, int]] = {}
+    for item in judged:
+        if item.kind != "nonsense":
+            graded = qrels.setdefault(item.text, {})
+            for asset_id, grade in item.grades.items():
+                graded[picture_of(asset_id)] = max(grade, graded.get(picture_of(asset_id), 0))
     overall, computed_by = measures(qrels, runs)
     per_kind = {}
     for kind in KINDS[:-1]:
@@ -156,8 +171,16 @@ def evaluate(service: SearchService, judged: list[Judged], config: Config) -> di
         **{name: round(value, 3) for name, value in overall.items()},
         "ndcg_by_kind": per_kind,
         "nonsense_results": nonsense,
+        "repeats_at_10": round(sum(repeats) / len(repeats), 2),
         "computed_by": computed_by,
     }
+
+
+def duplicate_clusters(store: AssetStore, path: Path) -> Callable[[], DuplicateClusters]:
+    """The library's exact and visual duplicate clusters, found as a librarian's refresh finds them."""
+    db = open_librarian_db(path)
+    DuplicateFinder(store, db, DuplicateThresholds()).refresh()
+    return SearchFolding(db, store).clusters
 
 
 def vocabulary(work: Path) -> Vocabulary:
@@ -199,6 +222,7 @@ def main() -> None:
             judged = LIBRARIES[library][1]
             for backend, store in stores.items():
                 floors = RelevanceFloors(work / f"floors-{library}-{backend}.json", store, encoders)
+                clusters = duplicate_clusters(store, work / f"duplicates-{library}-{backend}.sqlite3")
                 for config in CONFIGS:
                     service = SearchService(
                         store,
@@ -206,13 +230,14 @@ def main() -> None:
                         settings.max_image_pixels,
                         synonyms=terms.synonyms_for,
                         floors=floors if config.floors else None,
+                        clusters=clusters,
                     )
                     found = evaluate(service, judged, config)
                     figures.setdefault(library, {}).setdefault(backend, {})[config.name] = found
                     rows.append(
                         [library, backend, config.name, found["nDCG@10"], found["P@10"], found["R@50"],
                          *(found["ndcg_by_kind"].get(k, "–") for k in KINDS[:-1]),
-                         sum(found["nonsense_results"])]
+                         found["repeats_at_10"], sum(found["nonsense_results"])]
                     )  # fmt: skip
                 for field, calibration in floors.calibrations().items():
                     floors_rows.append([library, backend, field, calibration.model, calibration.floor,
@@ -220,7 +245,7 @@ def main() -> None:
                     figures[library][backend].setdefault("floors", {})[field] = calibration.floor
         print_table(
             ["library", "backend", "config", "nDCG@10", "P@10", "R@50", *(f"nDCG {k}" for k in KINDS[:-1]),
-             "nonsense results"],
+             "repeats@10", "nonsense results"],
             rows,
         )  # fmt: skip
         print()

@@ -146,6 +146,18 @@ def photo_ids(name: str) -> list[str]:
     return [base, *(f"{base}-{suffix}" for suffix in COPY_SUFFIXES)] if name in COPIED else [base]
 
 
+def picture_of(asset_id: str) -> str:
+    """The picture an asset shows: a copy counts as its original (the demo's newsletter header is
+    a resized Chelsea). Judged and measured per picture, so three copies of one photo on the
+    first page count once, and push other pictures down."""
+    if asset_id == "demo-newsletter-header":
+        return "demo-chelsea"
+    for suffix in COPY_SUFFIXES:
+        if asset_id.startswith("photo-") and asset_id.endswith(f"-{suffix}"):
+            return asset_id.removesuffix(f"-{suffix}")
+    return asset_id
+
+
 def _photos(grades: dict[str, int]) -> dict[str, int]:
     return {asset_id: grade for name, grade in grades.items() for asset_id in photo_ids(name)}
 

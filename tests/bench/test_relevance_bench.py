@@ -17,11 +17,12 @@ def test_relevance_bench_quick_meets_its_targets() -> None:
     for name, found in runs.items():
         if name == "floors":
             continue
-        assert set(found) >= {*MEASURES, "ndcg_by_kind", "nonsense_results"}, name
+        assert set(found) >= {*MEASURES, "ndcg_by_kind", "nonsense_results", "repeats_at_10"}, name
         if "no floors" not in name:
             assert found["nonsense_results"] == [0, 0, 0, 0], name
     best_single = max(runs["keyword"]["nDCG@10"], runs["semantic"]["nDCG@10"])
     assert runs["hybrid rrf"]["nDCG@10"] >= best_single
+    assert runs["hybrid rrf, duplicates collapsed"]["repeats_at_10"] <= runs["hybrid rrf"]["repeats_at_10"]
 
 
 QRELS = {"q1": {"a": 2, "b": 1, "c": 0}, "q2": {"d": 1}, "q3": {"e": 2}}
