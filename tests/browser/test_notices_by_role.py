@@ -26,14 +26,19 @@ CONFIGURATION = "LOUPE_CLIP_MODEL"
 
 @pytest.fixture(scope="module")
 def without_clip(tmp_path_factory: pytest.TempPathFactory, encoders: Encoders) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("no-clip")
     settings = Settings(
-        data_dir=tmp_path_factory.mktemp("no-clip"), clip_model="", anonymous_role="viewer", anonymous_groups=EVERYONE
+        data_dir=data_dir,
+        library_roots=[data_dir / "originals"],
+        clip_model="",
+        anonymous_role="viewer",
+        anonymous_groups=EVERYONE,
     )
     store = open_store(settings)
     assert not store.upsert(build_library(settings, encoders)).failures
     app = create_app(settings, store=store, encoders=Encoders("", encoders.text_spec, "cpu"))
-    seed_role_users(app.state.services.accounts, with_passwords=True)
-    with serving(app) as url:
+    with serving(app) as url:  # the server's lifespan opens the services
+        seed_role_users(app.state.services.accounts, with_passwords=True)
         yield url
     store.close()
 
