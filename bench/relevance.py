@@ -159,20 +159,19 @@ def evaluate(service: SearchService, judged: list[Judged], config: Config) -> di
             graded = qrels.setdefault(item.text, {})
             for asset_id, grade in item.grades.items():
                 graded[picture_of(asset_id)] = max(grade, graded.get(picture_of(asset_id), 0))
-    overall, computed_by = measures(qrels, runs)
+    overall = measures(qrels, runs)
     per_kind = {}
     for kind in KINDS[:-1]:
         subset = {
             text: grades for text, grades in qrels.items() if any(j.text == text and j.kind == kind for j in judged)
         }
         if subset:
-            per_kind[kind] = round(measures(subset, runs)[0]["nDCG@10"], 3)
+            per_kind[kind] = round(measures(subset, runs)["nDCG@10"], 3)
     return {
         **{name: round(value, 3) for name, value in overall.items()},
         "ndcg_by_kind": per_kind,
         "nonsense_results": nonsense,
         "repeats_at_10": round(sum(repeats) / len(repeats), 2),
-        "computed_by": computed_by,
     }
 
 
