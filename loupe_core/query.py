@@ -140,7 +140,7 @@ class Query(BaseModel):
     """Caps a search by meaning (semantic or hybrid) to its best `limit` hits; totals and facets
     count exactly those. The by-meaning rescue uses it."""
     today: date | None = None
-    expiring_days: int = Field(default=30, ge=0)
+    expiring_days: int = Field(default=30, ge=0, le=3650)
     principal: Principal | None = None
 
     @field_validator("text")
