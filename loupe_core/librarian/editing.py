@@ -169,16 +169,16 @@ class AssetEditor:
             except ValidationError as exc:
                 raise InvalidQuery(f"invalid value: {exc.errors()[0]['msg']}") from exc
 
-        def conflict(current: Versioned) -> VersionConflict:
-            fields = differing_fields(current.asset, values_of(current.asset))
-            return VersionConflict(
-                f"{asset_id!r} changed since version {expected_version} (now {current.version})",
-                asset_id,
-                current.version,
-                fields,
-            )
+        def unmoved(current: Versioned) -> None:
+            if expected_version is not None and current.version != expected_version:
+                raise VersionConflict(
+                    f"{asset_id!r} changed since version {expected_version} (now {current.version})",
+                    asset_id,
+                    current.version,
+                    differing_fields(current.asset, values_of(current.asset)),
+                )
 
-        return self.write(principal, asset_id, checked, action, expected_version, conflict)
+        return self.write(principal, asset_id, checked, action, check=unmoved)
 
     def write(
         self,
@@ -186,15 +186,18 @@ class AssetEditor:
         asset_id: str,
         transform: Transform,
         action: str,
-        expected_version: str | None = None,
-        conflict: Callable[[Versioned], VersionConflict] | None = None,
+        *,
+        check: Callable[[Versioned], None] | None = None,
         actor: str | None = None,
     ) -> Versioned:
-        """Read, transform, write conditionally, audit; the one path every person's change takes."""
+        """Read, transform, write conditionally, audit; the one path every person's change takes.
+
+        `check` sees each version read before it is changed (a stale If-Match raises there).
+        """
         for attempt in range(WRITE_ATTEMPTS):
             current = self.editable(principal, asset_id)
-            if expected_version is not None and current.version != expected_version:
-                raise (conflict or _plain_conflict)(current)
+            if check is not None:
+                check(current)
             after = transform(current.asset)
             changes = audit_diff(current.asset, after)
             if not changes:
@@ -233,9 +236,3 @@ class AssetEditor:
             else:
                 (report.updated if saved.version != before.version else report.unchanged).append(asset_id)
         return report
-
-
-def _plain_conflict(current: Versioned) -> VersionConflict:
-    return VersionConflict(
-        f"{current.asset.id!r} changed since it was read (now {current.version})", current.asset.id, current.version, {}
-    )
