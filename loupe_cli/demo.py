@@ -19,6 +19,8 @@ from loupe_cli.demo_users import DEMO_GROUPS, seed_demo_users
 from loupe_cli.serve import add_serve_arguments, serve
 from loupe_core.accounts.store import AccountStore
 from loupe_core.encoders.registry import Encoders
+from loupe_core.librarian.db import open_librarian_db
+from loupe_core.librarian.duplicates import DuplicateFinder, DuplicateThresholds
 from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
 from loupe_core.store.factory import open_store
@@ -47,7 +49,17 @@ def index_demo(settings: Settings, library: Path, store: AssetStore, encoders: E
     if reports[0].indexed == len(DEMO_ASSETS):
         seed_librarian_edit(store)
         reports.append(run())
+    find_duplicates(settings, store)
     return reports
+
+
+def find_duplicates(settings: Settings, store: AssetStore) -> None:
+    """The duplicate queues a librarian's scan would fill, so copies fold in results from the start."""
+    db = open_librarian_db(settings.librarian_db_path)
+    try:
+        DuplicateFinder(store, db, DuplicateThresholds.from_settings(settings)).refresh()
+    finally:
+        db.close()
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:

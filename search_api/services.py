@@ -132,15 +132,7 @@ class Services:
             conflicts=ConflictDesk(editor),
             suggestion_desk=SuggestionDesk(editor, suggester),
             files=AssetFiles(settings),
-            duplicates=DuplicateFinder(
-                store,
-                librarian_db,
-                DuplicateThresholds(
-                    settings.duplicate_phash_distance,
-                    settings.duplicate_near_cosine,
-                    agreeing_distance=settings.duplicate_agreeing_distance,
-                ),
-            ),
+            duplicates=DuplicateFinder(store, librarian_db, DuplicateThresholds.from_settings(settings)),
             administration=Administration(accounts),
             analyst_reports=AnalystReports(search_log, store, suggester.closest_terms),
             librarian_reports=LibrarianReports(store, [RequiredField(f) for f in settings.required_fields]),

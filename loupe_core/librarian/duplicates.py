@@ -24,6 +24,7 @@ import numpy as np
 from loupe_core.librarian.hash_index import HashIndex
 from loupe_core.query import Filters, Query, SearchMode, VectorField
 from loupe_core.schema import Asset
+from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
 from loupe_core.store.embedded.connection import ConnectionPool
 
@@ -41,6 +42,14 @@ class DuplicateThresholds:
     neighbours: int = 10
     agreeing_distance: int = 14
     """pHash and dHash both within this distance also make a visual pair (0: off)."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DuplicateThresholds:
+        return cls(
+            settings.duplicate_phash_distance,
+            settings.duplicate_near_cosine,
+            agreeing_distance=settings.duplicate_agreeing_distance,
+        )
 
 
 @dataclass(frozen=True)
