@@ -8,6 +8,7 @@ details (server paths, vectors, rendition names) never show.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -144,13 +145,19 @@ def _provenance_rows(asset: Asset) -> tuple[Row, ...]:
         if (edit := asset.edits.get(field)) is not None:
             text = f"edited by {edit.by} on {edit.at.date().isoformat()}"
         if (conflict := asset.conflicts.get(field)) is not None:
-            text += f"; {conflict.source or 'a source'} now says {_shown(conflict.source_value)} (see Conflicts)"
+            now_says = stored_value_text(conflict.source_value)
+            text += f"; {conflict.source or 'a source'} now says “{now_says}” (see Conflicts)"
         rows.append(Row(field.replace("_", " ").capitalize(), "text", text))
     return tuple(rows)
 
 
-def _shown(value: Any) -> str:
-    return "“" + (", ".join(map(str, value)) if isinstance(value, list) else str(value)) + "”"
+def stored_value_text(value: Any) -> str:
+    """A stored (JSON) field value as a person reads it: lists joined, nothing as an em dash."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def metadata_sections(asset: Asset, today: date) -> list[Section]:

@@ -7,8 +7,7 @@ the JSON API (`ConflictDesk`), which audits them.
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -17,6 +16,7 @@ from pydantic import BaseModel, Field
 from loupe_core.curation import Resolution
 from search_api.deps import Librarian, ServicesDep
 from search_api.schemas import asset_path
+from web.asset_metadata import stored_value_text
 from web.errors import PageRoute
 from web.notices import notice_text, redirect_with_notice
 from web.rendering import render
@@ -34,15 +34,6 @@ class ResolveForm(BaseModel):
     resolution: Resolution
 
 
-def shown(value: Any) -> str:
-    """A stored value as a person reads it: lists joined, nothing as an em dash."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return value if isinstance(value, str) else json.dumps(value)
-
-
 @router.get("")
 def conflicts_page(
     request: Request, principal: Librarian, services: ServicesDep, notice: str | None = None
@@ -51,8 +42,8 @@ def conflicts_page(
         {
             "row": row,
             "url": f"/assets/{asset_path(row.asset_id)}",
-            "edited": shown(row.edited_value),
-            "source_value": shown(row.source_value),
+            "edited": stored_value_text(row.edited_value),
+            "source_value": stored_value_text(row.source_value),
         }
         for row in services.conflicts.list(principal)
     ]
