@@ -106,6 +106,14 @@ class Asset(BaseModel):
     lens: str | None = None
     location: GeoPoint | None = None
     colors: list[str] = Field(default_factory=list)
+    """The image's dominant colours as hex values, largest share first."""
+    color_families: list[str] = Field(default_factory=list)
+    """Palette names (`blue`, `brown`, ...) covering a real share of the picture: the colour facet."""
+    color_lab: list[int] = Field(default_factory=list)
+    """`colors` in CIELAB, packed as integers (`loupe_core.colour_space.pack_lab`) so that both backends
+    compute the same ΔE with integer arithmetic."""
+    ocr_text: str = ""
+    """Words read from the pixels (signs, labels, posters); searchable below title and tags."""
     file_type: str | None = None
     orientation: str | None = None
     path: str | None = None

@@ -16,9 +16,9 @@ def test_asset_model_fields_are_the_mapping_properties() -> None:
 
 def test_embedded_layout_derives_from_mapping() -> None:
     layout = EmbeddedLayout(DEFINITION)
-    assert layout.fts_fields == ["title", "tags", "description", "filename"]
+    assert layout.fts_fields == ["title", "tags", "description", "ocr_text", "filename"]
     assert layout.fts_weights == sorted(layout.fts_weights, reverse=True)
-    assert set(layout.list_fields) == {"tags", "groups", "taxonomy", "colors"}
+    assert set(layout.list_fields) == {"tags", "groups", "taxonomy", "colors", "color_families", "color_lab"}
     assert not {"location", "provenance"} & set(layout.scalar_columns)  # structured: in the JSON doc only
     assert layout.vector_fields == ["image_vector", "text_vector"]
     assert DEFINITION.vector_dimension("image_vector") == 512

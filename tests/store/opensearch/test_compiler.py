@@ -25,12 +25,13 @@ SCHEMA = dataclasses.replace(
     vector_dimensions={"image_vector": 3, "text_vector": 3},
 )
 PREFIX_FIELDS = ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"]
-WEIGHTED_FIELDS = ["title^8", "tags^4", "description^2", "filename^1"]
+WEIGHTED_FIELDS = ["title^8", "tags^4", "description^2", "ocr_text^1.5", "filename^1"]
 SOURCE = {"excludes": ["image_vector", "text_vector"]}
 HIGHLIGHT_FIELDS = {
     "title": {"number_of_fragments": 0},
     "description": {"number_of_fragments": 0},
     "tags": {"number_of_fragments": 0},
+    "ocr_text": {"number_of_fragments": 0},
 }
 
 
@@ -65,7 +66,7 @@ def highlight_dsl(text: str) -> dict[str, object]:
             "bool": {
                 "should": [
                     keyword_dsl(text),
-                    {"multi_match": {"query": text, "type": "bool_prefix", "fields": ["title", "description", "tags"]}},
+                    {"multi_match": {"query": text, "type": "bool_prefix", "fields": ["title", "description", "tags", "ocr_text"]}},
                 ],
                 "minimum_should_match": 1,
             }
@@ -82,7 +83,7 @@ def compiled(query: Query) -> dict[str, object]:
 
 def test_schema_comes_from_the_mapping() -> None:
     real = SearchSchema.from_definition(load_index_definition(REPO_ROOT / "mappings", "assets"))
-    assert real.weights == {"title": 8.0, "tags": 4.0, "description": 2.0, "filename": 1.0}
+    assert real.weights == {"title": 8.0, "tags": 4.0, "description": 2.0, "ocr_text": 1.5, "filename": 1.0}
     assert real.prefix_fields == tuple(PREFIX_FIELDS)
     assert real.vector_dimensions == {"image_vector": 512, "text_vector": 384}
     assert real.max_result_window == 10_000
