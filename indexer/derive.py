@@ -19,7 +19,7 @@ from typing import Any
 import imagehash
 from PIL import Image
 
-from indexer.colors import dominant_colors
+from indexer.colors import colour_summary
 from indexer.renditions import (
     PREVIEW_METHOD,
     PREVIEW_QUALITY,
@@ -62,6 +62,8 @@ class ImageFacts:
     phash: str
     dhash: str
     colors: list[str]
+    color_families: list[str]
+    color_lab: list[int]
     thumbnail: str
     preview: str
 
@@ -143,6 +145,7 @@ def derive_facts(
     write_webp(preview, spec.previews_dir / name, PREVIEW_QUALITY, PREVIEW_METHOD)
     write_webp(thumbnail, spec.thumbnails_dir / name, THUMBNAIL_QUALITY)
     rendered = time.perf_counter()
+    colours = colour_summary(thumbnail)
     facts = ImageFacts(
         sha256=sha256,
         bytes=len(data),
@@ -154,7 +157,9 @@ def derive_facts(
         megapixels=round(width * height / 1_000_000, 2),
         phash=str(imagehash.phash(thumbnail)),
         dhash=str(imagehash.dhash(thumbnail)),
-        colors=dominant_colors(thumbnail),
+        colors=colours.colors,
+        color_families=colours.families,
+        color_lab=colours.lab,
         thumbnail=name,
         preview=name,
     )

@@ -13,7 +13,6 @@ import torch
 from PIL import Image
 
 from indexer.cli import add_index_command
-from indexer.colors import PALETTE
 from indexer.pipeline import run_index
 from indexer.report import IndexProblem, Reason
 from loupe_core.encoders.registry import Encoders
@@ -115,13 +114,13 @@ def test_unusual_but_valid_images_are_indexed_correctly(
     report = index(library)
 
     assert (report.indexed, report.failed) == (6, [])
-    facts = {a: (store.get(a).file_type, store.get(a).colors) for a in store.fingerprints()}
+    facts = {a: (store.get(a).file_type, store.get(a).color_families) for a in store.fingerprints()}
     assert facts == {
-        "cmyk.jpg": ("jpeg", [PALETTE["red"]]),
-        "deep.png": ("png", [PALETTE["gray"]]),  # not white: 16 bits are scaled, not clipped
-        "palette.png": ("png", [PALETTE["blue"]]),  # the transparent half does not count
-        "animated.gif": ("gif", [PALETTE["green"]]),  # the first frame
-        "animated.webp": ("webp", [PALETTE["green"]]),
+        "cmyk.jpg": ("jpeg", ["red"]),
+        "deep.png": ("png", ["gray"]),  # not white: 16 bits are scaled, not clipped
+        "palette.png": ("png", ["blue"]),  # the transparent half does not count
+        "animated.gif": ("gif", ["green"]),  # the first frame
+        "animated.webp": ("webp", ["green"]),
         "really-a-png.jpg": ("png", facts["really-a-png.jpg"][1]),  # the content decides, not the name
     }
     with Image.open(index_settings.thumbnails_dir / (store.get("palette.png").thumbnail or "")) as thumb:
