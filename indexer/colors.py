@@ -17,21 +17,6 @@ from PIL import Image
 
 from loupe_core.colour_space import pack_lab, rgb_to_hex, srgb_to_lab
 
-FAMILIES = {
-    "black": "#000000",
-    "gray": "#808080",
-    "white": "#ffffff",
-    "red": "#e53935",
-    "orange": "#fb8c00",
-    "brown": "#795548",
-    "yellow": "#fdd835",
-    "green": "#43a047",
-    "teal": "#00897b",
-    "blue": "#1e88e5",
-    "purple": "#8e24aa",
-    "pink": "#ec407a",
-}
-"""Colour family -> the swatch the filter panel shows for it."""
 SAMPLE_PX = 64
 CLUSTERS = 8
 MERGE_DELTA_E = 12.0

@@ -32,6 +32,22 @@ _RGB_TO_XYZ = np.array(
 _L_SHIFT = 16
 _A_SHIFT = 8
 
+FAMILY_SWATCHES: dict[str, str] = {
+    "black": "#000000",
+    "gray": "#808080",
+    "white": "#ffffff",
+    "red": "#e53935",
+    "orange": "#fb8c00",
+    "brown": "#795548",
+    "yellow": "#fdd835",
+    "green": "#43a047",
+    "teal": "#00897b",
+    "blue": "#1e88e5",
+    "purple": "#8e24aa",
+    "pink": "#ec407a",
+}
+"""The colour families images are faceted by (`indexer.colors`) and the swatch shown for each."""
+
 NAMED_COLOURS: dict[str, str] = {
     "black": "#000000",
     "gray": "#808080",

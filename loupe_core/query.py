@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from loupe_core.colour_space import NAMED_COLOURS, hex_to_rgb, parse_colour, rgb_to_hex
+from loupe_core.errors import InvalidQuery
 from loupe_core.principal import Principal
 from loupe_core.schema import Asset, LicenseState, normalize_taxonomy_path
 
@@ -41,6 +43,9 @@ class FusionMethod(StrEnum):
     scores = "scores"
 
 
+DEFAULT_COLOR_DELTA_E = 20
+"""Colour tolerance in ΔE*ab: "the same colour in another shade" (10 is close, 30 is another colour)."""
+
 KEYWORD_LIST = "keyword"
 """The evidence key of the keyword list; vector lists are keyed by their field name."""
 
@@ -54,6 +59,7 @@ class FacetName(StrEnum):
     owner = "owner"
     groups = "groups"
     license = "license"
+    color_family = "color_family"
 
 
 DEFAULT_FACETS: tuple[FacetName, ...] = (
@@ -62,6 +68,7 @@ DEFAULT_FACETS: tuple[FacetName, ...] = (
     FacetName.status,
     FacetName.file_type,
     FacetName.orientation,
+    FacetName.color_family,
     FacetName.license,
 )
 
@@ -90,6 +97,11 @@ class Filters(BaseModel):
     orientation: tuple[str, ...] = ()
     owner: tuple[str, ...] = ()
     license: tuple[LicenseState, ...] = ()
+    color_family: tuple[str, ...] = ()
+    color: str | None = None
+    """A hex value (`#3a5f8c`) or a colour name (`navy`): assets with a dominant colour within
+    `color_delta_e` of it (CIELAB ΔE*ab, `loupe_core.colour_space`)."""
+    color_delta_e: int = Field(default=DEFAULT_COLOR_DELTA_E, ge=1, le=100)
     created_from: date | None = None
     created_to: date | None = None
     ids: tuple[str, ...] | None = None
@@ -99,6 +111,23 @@ class Filters(BaseModel):
     @classmethod
     def _normalize_paths(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(p for p in (normalize_taxonomy_path(v) for v in values) if p)
+
+    @field_validator("color")
+    @classmethod
+    def _known_colour(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            parse_colour(value)
+        except InvalidQuery as exc:
+            raise ValueError(str(exc)) from exc
+        name = value.strip().lower()
+        return name if name in NAMED_COLOURS else rgb_to_hex(hex_to_rgb(name))
+
+    @property
+    def color_lab(self) -> int | None:
+        """The colour filter's target as packed CIELAB (None: no colour filter)."""
+        return None if self.color is None else parse_colour(self.color)
 
     @model_validator(mode="after")
     def _ordered_dates(self) -> Filters:

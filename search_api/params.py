@@ -32,6 +32,13 @@ def search_query(
     orientation: MultiValue = [],  # noqa: B006
     owner: MultiValue = [],  # noqa: B006
     license: Annotated[list[LicenseState], Query(max_length=4)] = [],  # noqa: B006
+    color_family: MultiValue = [],  # noqa: B006
+    color: Annotated[
+        str | None, Query(max_length=40, description="A hex value (#3a5f8c) or a colour name (navy)")
+    ] = None,
+    color_distance: Annotated[
+        int, Query(ge=1, le=100, description="Colour tolerance in CIELAB ΔE: 10 close, 20 a shade, 30+ loose")
+    ] = qm.DEFAULT_COLOR_DELTA_E,
     created_from: SupportedDay | None = None,
     created_to: SupportedDay | None = None,
     facet: Annotated[list[qm.FacetName] | None, Query(max_length=10)] = None,
@@ -48,6 +55,9 @@ def search_query(
             orientation=tuple(orientation),
             owner=tuple(owner),
             license=tuple(license),
+            color_family=tuple(color_family),
+            color=color,
+            color_delta_e=color_distance,
             created_from=created_from,
             created_to=created_to,
         )

@@ -20,12 +20,12 @@ def active_chips(filters: Filters, qs: QueryString) -> list[Chip]:
     chips: list[Chip] = []
     for param in ALL_FILTERS:
         values = param.active(filters)
-        chips.extend(
-            Chip(param.label, param.display(value), qs.with_values(param.name, [v for v in values if v != value]))
-            for value in values
-        )
+        for value in values:
+            remaining = [v for v in values if v != value]
+            base = qs if remaining else qs.minus(param.companions)
+            chips.append(Chip(param.label, param.display(value), base.with_values(param.name, remaining)))
     return chips
 
 
 def clear_filters_url(qs: QueryString) -> str:
-    return qs.without(param.name for param in ALL_FILTERS)
+    return qs.without(name for param in ALL_FILTERS for name in (param.name, *param.companions))

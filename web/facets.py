@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from loupe_core.colour_space import FAMILY_SWATCHES
 from loupe_core.query import FacetName, Filters
 from search_api.schemas import Bucket
 from web.filter_params import FACET_FILTERS, FilterParam
@@ -20,6 +21,8 @@ class FacetOption:
     url: str
     """Adds the value, or removes it when active; plain link first, htmx reuses it."""
     children: tuple[FacetOption, ...] = ()
+    swatch: str | None = None
+    """A colour family's name, for its CSS swatch class (the CSP allows no inline styles)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def _option(
         active=selected,
         url=qs.with_values(param.name, _toggled(active, bucket.value, param)),
         children=children,
+        swatch=bucket.value if param.attribute == "color_family" and bucket.value in FAMILY_SWATCHES else None,
     )
 
 

@@ -28,6 +28,8 @@ class FilterParam:
     """The field of `Filters` it fills."""
     label: str
     value_labels: Mapping[str, str] = field(default_factory=dict)
+    companions: tuple[str, ...] = ()
+    """Parameters that mean nothing without this one (a colour's tolerance): removed with its last value."""
 
     def active(self, filters: Filters) -> list[str]:
         """The validated values (taxonomy paths normalized, dates ISO), not the raw query string."""
@@ -44,6 +46,7 @@ FACET_FILTERS: dict[FacetName, FilterParam] = {
     FacetName.tags: FilterParam("tag", "tags", "Tag"),
     FacetName.file_type: FilterParam("file_type", "file_type", "File type"),
     FacetName.orientation: FilterParam("orientation", "orientation", "Orientation"),
+    FacetName.color_family: FilterParam("color_family", "color_family", "Colour"),
     FacetName.license: FilterParam("license", "license", "Licence", LICENSE_LABELS),
     FacetName.status: FilterParam("status", "status", "Status"),
     FacetName.owner: FilterParam("owner", "owner", "Owner"),
@@ -52,6 +55,7 @@ FACET_FILTERS: dict[FacetName, FilterParam] = {
 
 ALL_FILTERS: tuple[FilterParam, ...] = (
     *FACET_FILTERS.values(),
+    FilterParam("color", "color", "Colour like", companions=("color_distance",)),
     FilterParam("created_from", "created_from", "Created from"),
     FilterParam("created_to", "created_to", "Created to"),
 )

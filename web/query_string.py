@@ -35,6 +35,10 @@ class QueryString:
         kept = [(key, value) for key, value in self.items if key not in (name, "page")]
         return _url([*kept, *((name, value) for value in values)])
 
+    def minus(self, names: Iterable[str]) -> QueryString:
+        dropped = set(names)
+        return QueryString(tuple((key, value) for key, value in self.items if key not in dropped))
+
     def without(self, names: Iterable[str]) -> str:
         dropped = {*names, "page"}
         return _url([(key, value) for key, value in self.items if key not in dropped])

@@ -21,6 +21,7 @@ from search_api.params import SearchQueryDep
 from search_api.schemas import search_response
 from search_api.search_logging import record_search
 from web.chips import active_chips, clear_filters_url
+from web.colour_filter import colour_form
 from web.errors import PageRoute
 from web.facets import facet_groups
 from web.match_reasons import match_reason
@@ -47,6 +48,7 @@ def discover(
         "form": SearchForm(q=qs.first("q"), mode=query.mode, sort=query.sort, carried=tuple(qs.carried()), live=True),
         "result": result,
         "facets": facet_groups(result.facets, query.filters, qs),
+        "colour": colour_form(query.filters, qs),
         "chips": active_chips(query.filters, qs),
         "clear_url": clear_filters_url(qs),
         "first_page_url": qs.with_page(1),

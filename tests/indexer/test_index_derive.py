@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from PIL import ExifTags, Image
 
-from indexer.colors import PALETTE, dominant_colors
+from indexer.colors import ColourSummary, colour_summary
 from indexer.derive import DeriveSpec, derive_facts, encoder_scale, orientation_of
 from indexer.exif import read_exif
 from indexer.renditions import display_image
+from loupe_core.colour_space import pack_lab, srgb_to_lab
 from loupe_core.images import decoding_errors, open_checked
 from tests.indexer.photos import encode, photo
 
@@ -95,14 +96,27 @@ def test_the_encoder_input_is_scaled_like_torchvision_and_never_enlarged() -> No
     assert encoder_scale(photo((30, 20)), 224).size == (30, 20)
 
 
-def test_dominant_colours_are_palette_swatches_by_share() -> None:
+def test_dominant_colours_are_the_real_colours_by_share_with_their_families() -> None:
     canvas = Image.new("RGBA", (100, 100), (0, 0, 0, 0))  # transparent pixels do not count
     canvas.paste((220, 30, 30, 255), (0, 0, 100, 60))
     canvas.paste((30, 90, 230, 255), (0, 60, 100, 90))
     canvas.paste((250, 250, 250, 255), (0, 90, 100, 92))  # 2 % of the opaque pixels: too little to list
 
-    assert dominant_colors(canvas) == [PALETTE["red"], PALETTE["blue"]]
-    assert dominant_colors(Image.new("RGBA", (10, 10))) == []
+    summary = colour_summary(canvas)
+
+    assert summary == ColourSummary(
+        colors=["#dc1e1e", "#1e5ae6"],
+        families=["red", "blue"],
+        lab=pack_lab(srgb_to_lab([[220, 30, 30], [30, 90, 230]])),
+    )
+    assert colour_summary(Image.new("RGBA", (10, 10))) == ColourSummary([], [], [])
+
+
+def test_shades_closer_than_the_merge_distance_are_one_dominant_colour() -> None:
+    canvas = Image.new("RGB", (100, 100), (40, 120, 60))
+    canvas.paste((44, 124, 64), (0, 0, 50, 100))  # ΔE about 2: the same green
+
+    assert len(colour_summary(canvas).colors) == 1
 
 
 def test_sixteen_bit_greyscale_keeps_its_tones() -> None:

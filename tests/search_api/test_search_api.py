@@ -12,7 +12,7 @@ def test_keyword_search_lists_the_cat_first_with_highlights(client: TestClient) 
     assert body["mode"] == "keyword"
     assert "<mark>" in body["hits"][0]["highlights"]["title"][0]
     assert body["hits"][0]["asset"]["thumbnail_url"] == "/api/assets/cat-1/thumbnail"
-    assert {"taxonomy", "tags", "status", "file_type", "orientation", "license"} == set(body["facets"])
+    assert {"taxonomy", "tags", "status", "file_type", "orientation", "color_family", "license"} == set(body["facets"])
 
 
 def test_hybrid_search_uses_both_encoders(client: TestClient) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from loupe_core.colour_space import within_delta_e
 from loupe_core.principal import Visibility
 from loupe_core.query import Filters
 from loupe_core.schema import LicenseState
@@ -37,7 +38,7 @@ Codes = npt.NDArray[np.int32]
 RowIds = npt.NDArray[np.int64]
 
 SCALAR_FIELDS = ("status", "file_type", "orientation", "owner")
-LIST_FIELDS = (TAXONOMY_TREE, "tags", "groups")
+LIST_FIELDS = (TAXONOMY_TREE, "tags", "groups", "color_families", "color_lab")
 MISSING = -1
 NO_DATE = np.iinfo(np.int32).min
 
@@ -273,8 +274,21 @@ class ColumnSnapshot:
                 mask &= self._scalar_in(name, values)
         if filters.license:
             mask &= self.license_mask(filters.license, today, expiring_days)
+        if filters.color_family:
+            mask &= self._list_any("color_families", filters.color_family)
+        if filters.color_lab is not None:
+            mask &= self.colour_mask(filters.color_lab, filters.color_delta_e)
         if visibility is not None and not visibility.unrestricted:
             mask &= self.visibility_mask(visibility)
+        return mask
+
+    def colour_mask(self, target: int, delta_e: int) -> Mask:
+        """Rows with a dominant colour within ΔE: the distinct stored colours are tested, not every row."""
+        known = self.list_vocabularies["color_lab"].values
+        stored = np.fromiter((int(v) for v in known), dtype=np.int64, count=len(known))
+        close = np.flatnonzero(within_delta_e(stored, target, delta_e)) if len(stored) else []
+        mask = np.zeros(len(self.present), dtype=bool)
+        mask[self.lists["color_lab"].rows_with(int(c) for c in close)] = True
         return mask
 
     # -- facets -----------------------------------------------------------------------------
@@ -307,6 +321,8 @@ _MASKED_FILTERS = {
     "orientation": (),
     "owner": (),
     "license": (),
+    "color_family": (),
+    "color": None,
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from loupe_core.colour_space import unpack_lab
 from loupe_core.principal import Visibility
 from loupe_core.query import Filters
 from loupe_core.schema import LicenseState
@@ -24,6 +25,19 @@ def _placeholders(values: tuple[str, ...] | list[str] | frozenset[str]) -> str:
 def _term_subquery(field: str, values: tuple[str, ...] | frozenset[str]) -> SqlClause:
     sql = f"rowid IN (SELECT asset_rowid FROM asset_terms WHERE field = ? AND value IN ({_placeholders(values)}))"  # noqa: S608 — placeholders only; values are bound  # nosec B608
     return sql, [field, *values]
+
+
+def colour_clause(target: int, delta_e: int) -> SqlClause:
+    """Any dominant colour within ΔE of the target: `colour_space.within_delta_e` in integer SQL."""
+    light, a, b = (int(v) for v in unpack_lab([target])[0])
+    value = "CAST(value AS INTEGER)"
+    distance = (
+        f"(({value} >> 16) - ?) * (({value} >> 16) - ?)"
+        f" + ((({value} >> 8) & 255) - 128 - ?) * ((({value} >> 8) & 255) - 128 - ?)"
+        f" + (({value} & 255) - 128 - ?) * (({value} & 255) - 128 - ?)"
+    )
+    sql = f"rowid IN (SELECT asset_rowid FROM asset_terms WHERE field = 'color_lab' AND {distance} <= ?)"  # noqa: S608 — a fixed expression; values are bound  # nosec B608
+    return sql, [light, light, a, a, b, b, delta_e * delta_e]
 
 
 def license_clause(states: tuple[LicenseState, ...], today: date, expiring_days: int) -> SqlClause:
@@ -65,6 +79,10 @@ def compile_filters(filters: Filters, visibility: Visibility | None, today: date
             add((f'"{column}" IN ({_placeholders(values)})', list(values)))
     if filters.license:
         add(license_clause(filters.license, today, expiring_days))
+    if filters.color_family:
+        add(_term_subquery("color_families", filters.color_family))
+    if filters.color_lab is not None:
+        add(colour_clause(filters.color_lab, filters.color_delta_e))
     if filters.created_from:
         add(("created_at >= ?", [filters.created_from.isoformat()]))
     if filters.created_to:

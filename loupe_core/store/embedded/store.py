@@ -60,7 +60,12 @@ _SORT_SQL = {
     SortOrder.title: '"title" ASC, id ASC',
 }
 _BROWSE_ORDER = "indexed_at IS NULL, indexed_at DESC, id ASC"
-_LIST_FACETS = {FacetName.taxonomy: TAXONOMY_TREE, FacetName.tags: "tags", FacetName.groups: "groups"}
+_LIST_FACETS = {
+    FacetName.taxonomy: TAXONOMY_TREE,
+    FacetName.tags: "tags",
+    FacetName.groups: "groups",
+    FacetName.color_family: "color_families",
+}
 
 
 class Placed(NamedTuple):

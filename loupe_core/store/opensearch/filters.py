@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from loupe_core.colour_space import unpack_lab
 from loupe_core.principal import Visibility
 from loupe_core.query import Filters
 from loupe_core.schema import Asset, LicenseState
@@ -35,6 +36,30 @@ def license_clause(state: LicenseState, today: date, expiring_days: int) -> Clau
     if state is LicenseState.expiring:
         return {"range": {"license_expires": {"gte": today.isoformat(), "lte": soon}}}
     return {"range": {"license_expires": {"gt": soon}}}
+
+
+_COLOUR_SCRIPT = """
+for (def packed : doc['color_lab']) {
+  long l = (packed >> 16) - params.l;
+  long a = ((packed >> 8) & 255) - 128 - params.a;
+  long b = (packed & 255) - 128 - params.b;
+  if (l * l + a * a + b * b <= params.limit) { return true; }
+}
+return false;
+""".strip()
+
+
+def colour_clause(target: int, delta_e: int) -> Clause:
+    """Any dominant colour within ΔE of the target: `colour_space.within_delta_e` in Painless.
+
+    L is the packed value's top byte, so a range on the packed ints keeps only documents with
+    a colour of a lightness in reach before the script does the exact integer test."""
+    light, a, b = (int(v) for v in unpack_lab([target])[0])
+    low, high = max(light - delta_e, 0), light + delta_e
+    reach = {"range": {"color_lab": {"gte": low << 16, "lte": (high << 16) | 0xFFFF}}}
+    params = {"l": light, "a": a, "b": b, "limit": delta_e * delta_e}
+    exact = {"script": {"script": {"lang": "painless", "source": _COLOUR_SCRIPT, "params": params}}}
+    return {"bool": {"filter": [reach, exact]}}
 
 
 def visibility_clause(visibility: Visibility) -> Clause:
@@ -69,6 +94,10 @@ def compile_filters(filters: Filters, visibility: Visibility | None, today: date
             clauses.append({"terms": {field: list(values)}})
     if filters.license:
         clauses.append(any_of([license_clause(state, today, expiring_days) for state in filters.license]))
+    if filters.color_family:
+        clauses.append({"terms": {"color_families": list(filters.color_family)}})
+    if filters.color_lab is not None:
+        clauses.append(colour_clause(filters.color_lab, filters.color_delta_e))
     created: dict[str, str] = {}
     if filters.created_from:
         created["gte"] = filters.created_from.isoformat()

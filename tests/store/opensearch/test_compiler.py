@@ -66,7 +66,13 @@ def highlight_dsl(text: str) -> dict[str, object]:
             "bool": {
                 "should": [
                     keyword_dsl(text),
-                    {"multi_match": {"query": text, "type": "bool_prefix", "fields": ["title", "description", "tags", "ocr_text"]}},
+                    {
+                        "multi_match": {
+                            "query": text,
+                            "type": "bool_prefix",
+                            "fields": ["title", "description", "tags", "ocr_text"],
+                        }
+                    },
                 ],
                 "minimum_should_match": 1,
             }
