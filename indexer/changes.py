@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from indexer.derive import DeriveSpec
+from indexer.derive import FACTS_VERSION, DeriveSpec
 from loupe_core.curation import apply_curation
 from loupe_core.encoders.metadata_text import metadata_text
 from loupe_core.schema import Asset
@@ -43,10 +43,10 @@ def _comparable(asset: Asset) -> dict[str, Any]:
 
 
 def renditions_present(asset: Asset, spec: DeriveSpec) -> bool:
-    """Both renditions on disk, and the content facts of this indexer version (`megapixels` came with it)."""
+    """Both renditions on disk, and the content facts of this indexer version (`FACTS_VERSION`)."""
     return (
         bool(asset.thumbnail and asset.preview)
-        and asset.megapixels is not None
+        and asset.facts_version == FACTS_VERSION
         and (spec.thumbnails_dir / (asset.thumbnail or "")).is_file()
         and (spec.previews_dir / (asset.preview or "")).is_file()
     )

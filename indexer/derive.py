@@ -59,6 +59,7 @@ class ImageFacts:
     orientation: str
     aspect_ratio: float
     megapixels: float
+    facts_version: int
     phash: str
     dhash: str
     colors: list[str]
@@ -72,6 +73,9 @@ class ImageFacts:
 
 
 CONTENT_FIELDS = frozenset(f.name for f in fields(ImageFacts))
+FACTS_VERSION = 2
+"""Raise it whenever derivation gains or changes a fact (2: CIELAB colours, colour families, text in
+images), so a library indexed by an older Loupe is derived again instead of keeping stale facts."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ def derive_facts(
         orientation=orientation_of(width, height),
         aspect_ratio=round(width / height, 4),
         megapixels=round(width * height / 1_000_000, 2),
+        facts_version=FACTS_VERSION,
         phash=str(imagehash.phash(thumbnail)),
         dhash=str(imagehash.dhash(thumbnail)),
         colors=colours.colors,

@@ -126,6 +126,8 @@ class Asset(BaseModel):
     height: int | None = None
     aspect_ratio: float | None = None
     megapixels: float | None = None
+    facts_version: int | None = None
+    """Which indexer version derived the content facts: an older one is derived again on the next run."""
     bytes: int | None = None
     created_at: datetime | None = None
     indexed_at: datetime | None = None

@@ -95,6 +95,24 @@ def test_a_lost_thumbnail_is_rebuilt(
     assert thumbnail.is_file()
 
 
+def test_facts_from_an_older_indexer_are_derived_again(indexed: Path, index: Indexer, store: AssetStore) -> None:
+    """A library indexed before CIELAB colours existed gets them on the next run, keeping its metadata."""
+    current = store.get("a.jpg")
+    old = current.model_copy(update={"facts_version": None, "color_lab": [], "color_families": []})
+    store.upsert([old])
+
+    report = index(indexed)
+
+    after = store.get("a.jpg")
+    assert (report.indexed, report.unchanged) == (1, len(NAMES) - 1)
+    assert (after.facts_version, after.color_lab, after.color_families) == (
+        current.facts_version,
+        current.color_lab,
+        current.color_families,
+    )
+    assert (after.title, after.owner) == ("Alpha", "ana")
+
+
 def test_identical_copies_share_one_thumbnail(library: Path, index: Indexer, store: AssetStore) -> None:
     write_photo(library / "original.jpg", seed=5)
     (library / "copy.jpg").write_bytes((library / "original.jpg").read_bytes())
