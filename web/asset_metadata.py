@@ -51,6 +51,7 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
             ("creator", "Creator", "text"),
             ("location", "Location", "text"),
             ("colors", "Colours", "colours"),
+            ("color_families", "Colour families", "families"),
         ),
     ),
     (

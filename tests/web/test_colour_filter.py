@@ -92,7 +92,7 @@ def test_api_refuses_a_bad_colour_with_a_json_4xx(
 
 def test_filter_panel_shows_family_swatches_and_a_colour_picker(client: TestClient) -> None:
     page = client.get("/", params={"q": "", "tag": "sea"}).text
-    assert re.search(r'class="swatch swatch-blue".*?blue</span> <span class="count">1</span>', page, re.S)
+    assert re.search(r'class="family-swatch family-blue".*?blue</span> <span class="count">1</span>', page, re.S)
     picker = page[page.index('id="facet-colour-like"') :]
     assert '<input type="hidden" name="tag" value="sea">' in picker
     assert 'type="color" name="color" value="#1e88e5"' in picker
@@ -119,7 +119,13 @@ def test_a_bad_colour_on_the_page_is_a_clear_4xx(client: TestClient) -> None:
     assert "not a colour" in response.text
 
 
+def test_the_asset_page_links_each_dominant_colour_to_a_colour_search(client: TestClient) -> None:
+    page = client.get("/assets/harbour").text
+    assert '<a href="/?color=%231e50a0" title="Find assets in this colour">' in page
+    assert '<a href="/?color_family=blue">blue</a>' in page
+
+
 def test_every_colour_family_has_a_swatch_in_the_stylesheet() -> None:
     css = (Path(__file__).parents[2] / "web" / "static" / "loupe.css").read_text(encoding="utf-8")
     for family, hex_value in FAMILY_SWATCHES.items():
-        assert f".swatch-{family} {{ background: {hex_value}; }}" in css
+        assert f".family-{family} {{ background: {hex_value}; }}" in css
