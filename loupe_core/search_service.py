@@ -206,6 +206,11 @@ class SearchService:
             titles.setdefault(title.casefold(), (hit.asset.id, title))
         return list(titles.values())[:size]
 
+    def finds_anything(self, text: str, principal: Principal | None) -> bool:
+        """Whether a keyword search for `text` finds an asset this caller may see (counted, not fetched)."""
+        keyword = Query(text=text, mode=SearchMode.keyword, size=0, facets=(), principal=principal)
+        return self.store.search(self._prepare(keyword)).total > 0
+
     def similar(self, asset_id: str, query: Query) -> SearchResult:
         """ "More like this": the asset's own vectors (404 if the caller cannot see it)."""
         asset = self.store.get(asset_id, query.principal)

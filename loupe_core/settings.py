@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     show_expired_to_viewers: bool = False
     expiring_days: int = Field(default=30, ge=0, le=3650)
     search_log_capacity: int = Field(default=10_000, ge=1)
+    suggest_query_days: int = Field(
+        default=90, ge=1, le=3650, description="Autocomplete offers past queries searched within this many days."
+    )
 
     library_roots: list[Path] = Field(
         default_factory=list,

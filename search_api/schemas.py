@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from urllib.parse import quote
 
 from pydantic import BaseModel
 
+from loupe_core.autocomplete import Completion
 from loupe_core.principal import Principal, Role
 from loupe_core.query import SearchHit, SearchMode, SearchResult
 from loupe_core.schema import Asset, AssetStatus, FieldConflict, FieldEdit, LicenseState
@@ -74,10 +76,13 @@ class Bucket(BaseModel):
 
 
 class Suggestion(BaseModel):
-    """A title completing what the user typed, of an asset the caller may open."""
+    """A completion of what the user typed: a title of an asset the caller may open (`id`, `title`),
+    or a popular past query that finds something for this caller (`kind=query`)."""
 
-    id: str
-    title: str
+    kind: Literal["title", "query"]
+    text: str
+    id: str | None = None
+    title: str | None = None
 
 
 class SearchResponse(BaseModel):
@@ -168,6 +173,12 @@ def _hit(hit: SearchHit, copies: dict[str, Asset], today: date, explain: bool) -
         evidence=evidence,
         copies=[asset_summary(copies[i], today) for i in hit.copies if i in copies],
     )
+
+
+def suggestion(completion: Completion) -> Suggestion:
+    if completion.kind == "title":
+        return Suggestion(kind="title", text=completion.text, id=completion.asset_id, title=completion.text)
+    return Suggestion(kind="query", text=completion.text)
 
 
 def search_response(

@@ -18,6 +18,7 @@ from loupe_core.analytics.base import SearchLog
 from loupe_core.analytics.factory import open_search_log
 from loupe_core.analytics.recorder import EventRecorder
 from loupe_core.asset_files import AssetFiles
+from loupe_core.autocomplete import Autocomplete
 from loupe_core.encoders.metadata_text import metadata_text
 from loupe_core.encoders.registry import Encoders
 from loupe_core.librarian.completeness import RequiredField
@@ -68,6 +69,7 @@ class Services:
     analyst_reports: AnalystReports
     librarian_reports: LibrarianReports
     vocabulary_editor: VocabularyEditor
+    autocomplete: Autocomplete
 
     @classmethod
     @contextmanager
@@ -135,6 +137,7 @@ class Services:
             duplicates=DuplicateFinder(store, librarian_db, DuplicateThresholds.from_settings(settings)),
             administration=Administration(accounts),
             analyst_reports=AnalystReports(search_log, store, suggester.closest_terms),
+            autocomplete=Autocomplete(search, search_log, settings.suggest_query_days),
             librarian_reports=LibrarianReports(store, [RequiredField(f) for f in settings.required_fields]),
             vocabulary_editor=VocabularyEditor(vocabulary, accounts),
         )

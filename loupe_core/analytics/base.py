@@ -44,4 +44,10 @@ class SearchLog(EventSink, Protocol):
         """Most clicked assets by the day of the click (any page, any or no logged search)."""
         ...
 
+    def popular_queries(self, prefix: str, since: date, until: date, limit: int = 20) -> list[str]:
+        """Normalised queries starting with `normalise_query(prefix)` that found something, most searched first.
+
+        Only the query text: whether the caller may see what it finds is for the caller to check."""
+        ...
+
     def close(self) -> None: ...

@@ -176,6 +176,19 @@ class EmbeddedSearchLog:
         )
         return fill_days(rows, since, until)
 
+    def popular_queries(self, prefix: str, since: date, until: date, limit: int = 20) -> list[str]:
+        start = normalise_query(prefix)
+        if not start:
+            return []
+        escaped = start.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._rows(
+            "SELECT norm FROM searches WHERE norm LIKE ? ESCAPE '\\' AND substr(norm, 1, ?) = ? "
+            "AND result_count > 0 AND page = 1 AND day BETWEEN ? AND ? "
+            "GROUP BY norm ORDER BY count(*) DESC, norm ASC LIMIT ?",
+            (escaped + "%", len(start), start, since.isoformat(), until.isoformat(), limit),
+        )
+        return [norm for (norm,) in rows]
+
     def popular_assets(self, since: date, until: date, limit: int = 200) -> list[PopularAsset]:
         rows = self._rows(
             "SELECT asset_id, count(*), count(DISTINCT user_id) FROM clicks WHERE day BETWEEN ? AND ? "

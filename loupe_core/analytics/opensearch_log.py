@@ -41,6 +41,7 @@ from loupe_core.analytics.reports import (
     ZeroResultQuery,
     ZeroResultReport,
     fill_days,
+    normalise_query,
 )
 from loupe_core.analytics.ubi_documents import CONTEXT_FIELDS, click_document, query_document
 from loupe_core.mapping import load_index_definition
@@ -256,6 +257,26 @@ class OpenSearchSearchLog:
             }
         )
         return fill_days(day_counts(aggs["days"]), since, until)
+
+    def popular_queries(self, prefix: str, since: date, until: date, limit: int = 20) -> list[str]:
+        start = normalise_query(prefix)
+        if not start:
+            return []
+        filters = [
+            SEARCHES,
+            FIRST_PAGE,
+            within("day", since, until),
+            {"prefix": {"normalised_query": start}},
+            {"range": {"result_count": {"gt": 0}}},
+        ]
+        aggs = self._aggregate(
+            {
+                "size": 0,
+                "query": {"bool": {"filter": filters}},
+                "aggs": {"queries": {"terms": {"field": "normalised_query", "size": limit, "order": BY_COUNT}}},
+            }
+        )
+        return [bucket["key"] for bucket in aggs["queries"]["buckets"]]
 
     def popular_assets(self, since: date, until: date, limit: int = 200) -> list[PopularAsset]:
         aggs = self._aggregate(

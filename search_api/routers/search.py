@@ -7,10 +7,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
+from loupe_core.autocomplete import KINDS
 from search_api.deps import CurrentPrincipal, ServicesDep
 from search_api.image_search import search_uploaded_image
 from search_api.params import SearchQueryDep
-from search_api.schemas import SearchResponse, Suggestion, search_response
+from search_api.schemas import SearchResponse, Suggestion, search_response, suggestion
 from search_api.search_logging import record_search
 
 router = APIRouter(prefix="/api/search", tags=["search"])
@@ -32,14 +33,18 @@ def search(
     return search_response(result, query.page, query.size, date.today(), query_id, principal=principal, explain=explain)
 
 
-@router.get("/suggest", response_model=list[Suggestion], summary="Titles completing what was typed")
+@router.get("/suggest", response_model=list[Suggestion], summary="Popular queries and titles completing what was typed")
 def suggest(
     services: ServicesDep,
     principal: CurrentPrincipal,
     q: Annotated[str, Query(min_length=1, max_length=100)],
     size: Annotated[int, Query(ge=1, le=20)] = 8,
+    kind: Annotated[
+        Literal["all", "title", "query"], Query(description="Only titles, only past queries, or both merged")
+    ] = "all",
 ) -> list[Suggestion]:
-    return [Suggestion(id=i, title=t) for i, t in services.search.suggest(q, principal, size)]
+    kinds = KINDS if kind == "all" else frozenset({kind})
+    return [suggestion(c) for c in services.autocomplete.complete(q, principal, size, kinds)]
 
 
 @router.post("/image", response_model=SearchResponse, summary="Find assets that look like an uploaded image")

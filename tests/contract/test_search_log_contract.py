@@ -162,6 +162,30 @@ def test_popular_assets_by_click_day_with_distinct_users(log: SearchLog) -> None
     assert [p.asset_id for p in log.popular_assets(SINCE, UNTIL, limit=2)] == ["cat-1", "cat-2"]
 
 
+def test_popular_queries_complete_a_prefix_with_answered_first_page_searches(log: SearchLog) -> None:
+    # "dog": 3 searches; "do" never completes to zero-result or page-2 or out-of-period queries.
+    assert log.popular_queries("D", SINCE, UNTIL) == ["dog"]
+    assert log.popular_queries("  c", SINCE, UNTIL) == ["cat"]  # q13 (page 2) does not count
+    assert log.popular_queries("uni", SINCE, UNTIL) == []  # never found anything
+    assert log.popular_queries("z", SINCE, UNTIL) == []  # after the period
+    assert log.popular_queries("", SINCE, UNTIL) == []
+    assert log.popular_queries("b", SINCE, UNTIL, limit=1) == ["bird"]
+    assert log.popular_queries("%", SINCE, UNTIL) == [] and log.popular_queries("_", SINCE, UNTIL) == []
+
+
+def test_popular_queries_rank_by_searches_then_by_query(fresh_log: SearchLog) -> None:
+    fresh_log.write(
+        [
+            search("a1", "red car", 2, "ann", DAY1),
+            search("a2", "red carpet", 1, "ann", DAY1),
+            search("a3", "Red  Carpet", 1, "bob", DAY2),
+            search("a4", "red cab", 1, "bob", DAY2),
+            search("a5", "red_car", 1, "bob", DAY2),
+        ]
+    )
+    assert fresh_log.popular_queries("red ca", SINCE, UNTIL) == ["red carpet", "red cab", "red car"]
+
+
 def test_counts_everything_stored(log: SearchLog) -> None:
     assert log.counts() == (17, 9)
 

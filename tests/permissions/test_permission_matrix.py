@@ -107,7 +107,8 @@ def test_title_suggestions_name_only_assets_the_caller_may_open(matrix: Matrix, 
     shown_titles = {(a.title or a.id).casefold() for a in assets if a.id in searchable}
     for asset in assets:
         word = (asset.title or asset.id).split()[0]
-        response = client.get("/api/search/suggest", params={"q": word, "size": 20}, headers=bearer(keys[role]))
+        params = {"q": word, "size": 20, "kind": "title"}
+        response = client.get("/api/search/suggest", params=params, headers=bearer(keys[role]))
         assert response.status_code == 200
         suggested = response.json()
         assert {s["id"] for s in suggested} <= searchable, word
