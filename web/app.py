@@ -27,6 +27,7 @@ from web import (
     duplicate_routes,
     librarian_routes,
     routes,
+    suggest_routes,
     vocabulary_routes,
 )
 from web.errors import install_page_not_found
@@ -35,6 +36,7 @@ WEB_DIR = Path(__file__).resolve().parent
 ROUTERS = (
     auth_routes.router,
     routes.router,
+    suggest_routes.router,
     asset_edit_routes.router,
     asset_routes.router,  # after asset_edit_routes: its `/assets/{id:path}` matches `/assets/x/edit` too
     librarian_routes.router,
