@@ -230,6 +230,8 @@ class SearchHit(BaseModel):
     """Per ranked list (`KEYWORD_LIST` or a vector field name) that found the hit."""
     copies: list[str] = Field(default_factory=list)
     """With `Query.collapse`: ids of this hit's duplicates folded into it (all in the result set)."""
+    pinned_by: str | None = None
+    """The id of the librarians' curation rule that pinned this hit here (None: ranked by the engine)."""
 
 
 class SearchResult(BaseModel):
@@ -252,3 +254,5 @@ class SearchResult(BaseModel):
     """With `Query.collapse`: the result set's size before duplicates were folded (`total` after)."""
     copies: dict[str, Asset] = Field(default_factory=dict)
     """The page's folded copies by id (filled by the search service, under the caller's permissions)."""
+    rules_fired: list[str] = Field(default_factory=list)
+    """Ids of the curation rules that applied to this search (pins, hides, synonyms)."""

@@ -16,13 +16,17 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from threading import Lock
 
+from loupe_core.analytics.reports import normalise_query
+from loupe_core.curated_results.placement import page_layout, pin_slots
+from loupe_core.curated_results.rules import Curation
 from loupe_core.encoders.registry import Encoders
 from loupe_core.errors import EncoderUnavailable
 from loupe_core.images import open_image
 from loupe_core.principal import Principal
-from loupe_core.query import DuplicateClusters, Filters, Query, SearchMode, SearchResult, VectorField
+from loupe_core.query import DuplicateClusters, Filters, Query, SearchHit, SearchMode, SearchResult, VectorField
 from loupe_core.relevance.floors import RelevanceFloors
 from loupe_core.schema import Asset, LicenseState
 from loupe_core.store.base import AssetStore
@@ -62,6 +66,8 @@ class QueryVectorCache:
 
 
 Synonyms = Callable[[str], tuple[str, ...]]
+CurationRules = Callable[[str, Filters, date], Curation | None]
+"""(normalised text, filters, day) -> what the librarians' rules matching that search do."""
 UNEXPIRED = (LicenseState.none, LicenseState.valid, LicenseState.expiring)
 
 
@@ -79,10 +85,13 @@ class SearchService:
         hide_expired_from_viewers: bool = True,
         floors: RelevanceFloors | None = None,
         clusters: Callable[[], DuplicateClusters] | None = None,
+        rules: CurationRules | None = None,
     ) -> None:
         """`floors`: None searches by meaning without relevance floors (every neighbour enters);
-        `clusters`: the duplicate clusters a collapsing search folds (None: nothing folds)."""
+        `clusters`: the duplicate clusters a collapsing search folds (None: nothing folds);
+        `rules`: librarians' curation rules (None: none)."""
         self.store = store
+        self.rules = rules
         self.floors = floors
         self.clusters = clusters
         self.encoders = encoders
@@ -146,8 +155,27 @@ class SearchService:
         return found
 
     def search(self, query: Query, collapse: bool = False) -> SearchResult:
-        """`collapse`: fold exact and visual duplicate clusters into one hit each."""
+        """`collapse`: fold exact and visual duplicate clusters into one hit each.
+
+        Curation rules matching the text add their synonyms and take their hidden and pinned
+        assets out of the ranking; pins then go back in at their positions, but only those the
+        caller may see and that pass the caller's filters.
+        """
         query = self._prepare(query)
+        curation = (
+            self.rules(normalise_query(query.text), query.filters, query.today or date.today())
+            if (self.rules is not None and query.text)
+            else None
+        )
+        filters = query.filters
+        if curation is not None:
+            removed = (*query.filters.exclude_ids, *sorted(curation.hides), *(a for a, _, _ in curation.pins))
+            query = query.model_copy(
+                update={
+                    "synonyms": tuple(dict.fromkeys((*query.synonyms, *curation.synonyms))),
+                    "filters": query.filters.model_copy(update={"exclude_ids": removed}),
+                }
+            )
         if collapse and self.clusters is not None:
             query = query.model_copy(update={"collapse": self.clusters()})
         notes: list[str] = []
@@ -160,8 +188,13 @@ class SearchService:
                 query = query.model_copy(update={"mode": SearchMode.keyword})
                 notes.append(MEANING_UNAVAILABLE)
         result = self.store.search(query)
-        if result.keyword_matches == 0 and query.text:
-            result = self._rescue(query, result)
+        ranked = query
+        if result.keyword_matches == 0 and query.text and not (curation and curation.pins):
+            result, ranked = self._rescue(query, result)
+        if curation is not None:
+            result.rules_fired = list(curation.rule_ids)
+            if curation.pins:
+                result = self._pin(curation, filters, ranked, result)
         result.notes = [*notes, *result.notes]
         result.notices = [*notices, *result.notices]
         result.copies = self._copies(result, query)
@@ -175,7 +208,51 @@ class SearchService:
         page = Query(filters=Filters(ids=ids), size=len(ids), facets=(), principal=query.principal, today=query.today)
         return {hit.asset.id: hit.asset for hit in self.store.search(self._prepare(page)).hits}
 
-    def _rescue(self, query: Query, result: SearchResult) -> SearchResult:
+    def _pin(self, curation: Curation, filters: Filters, ranked: Query, result: SearchResult) -> SearchResult:
+        """The page with the visible pins at their places and the ranked hits around them."""
+        wanted = tuple(a for a, _, _ in curation.pins)
+        if filters.ids is not None:
+            wanted = tuple(a for a in wanted if a in set(filters.ids))
+        look = Query(
+            filters=filters.model_copy(update={"ids": wanted}),
+            size=len(wanted),
+            facets=(),
+            principal=ranked.principal,
+            today=ranked.today,
+        )
+        visible = {hit.asset.id: hit for hit in self.store.search(self._prepare(look)).hits} if wanted else {}
+        pins = [
+            visible[a].model_copy(update={"pinned_by": rule_id, "evidence": {}, "highlights": {}})
+            for a, _, rule_id in curation.pins
+            if a in visible
+        ]
+        if not pins:
+            return result
+        slots = pin_slots([p for a, p, _ in curation.pins if a in visible], result.total)
+        layout = page_layout(slots, ranked.offset, ranked.size, result.total)
+        organic = iter(self._ranked_window(ranked, result, layout.organic_start, layout.organic_count))
+        placed = len(layout.pinned) + layout.organic_count
+        result.hits = [pins[layout.pinned[i]] if i in layout.pinned else next(organic) for i in range(placed)]
+        result.total += len(pins)
+        if result.total_uncollapsed is not None:
+            result.total_uncollapsed += len(pins)
+        return result
+
+    def _ranked_window(self, ranked: Query, first: SearchResult, start: int, count: int) -> list[SearchHit]:
+        """Ranked hits start..start+count: pins before a page shift its hits back, so up to two pages are read."""
+        if count == 0 or ranked.size == 0:
+            return []
+        found: dict[int, SearchHit] = {}
+        for page in range(start // ranked.size + 1, (start + count - 1) // ranked.size + 2):
+            answer = (
+                first
+                if page == ranked.page
+                else self.store.search(ranked.model_copy(update={"page": page, "facets": ()}))
+            )
+            found.update({(page - 1) * ranked.size + i: hit for i, hit in enumerate(answer.hits)})
+        return [found[i] for i in range(start, start + count) if i in found]
+
+    def _rescue(self, query: Query, result: SearchResult) -> tuple[SearchResult, Query]:
         """Keyword search found nothing: the closest hits by meaning that clear the floors, capped.
 
         Nothing above the floors stays an empty result (logged as a zero-result search), so
@@ -183,13 +260,14 @@ class SearchService:
         """
         vectors = query.vectors if query.uses_vectors else self.text_vectors(query.text)[0]
         if not vectors:
-            return result
-        closest = self.store.search(self._by_meaning(query, vectors, mode=SearchMode.semantic, limit=RESCUE_LIMIT))
+            return result, query
+        rescue = self._by_meaning(query, vectors, mode=SearchMode.semantic, limit=RESCUE_LIMIT)
+        closest = self.store.search(rescue)
         closest.keyword_matches = 0
         if closest.total:
             closest.rescued = True
             closest.notes.append(f"No matches for “{query.text}”; showing the closest by meaning instead.")
-        return closest
+        return closest, rescue
 
     def suggest(self, prefix: str, principal: Principal | None, size: int) -> list[tuple[str, str]]:
         """(id, title) of visible assets whose words start like the prefix, best first, titles unique.

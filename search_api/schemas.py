@@ -68,6 +68,8 @@ class Hit(BaseModel):
     """With `explain=true`: per ranked list (`keyword`, `image_vector`, `text_vector`)."""
     copies: list[AssetSummary] = []
     """With `collapse=duplicates`: this hit's exact and visual duplicates in the result, folded into it."""
+    pinned_by: str | None = None
+    """Placed here by the librarians' curation rule with this id, not ranked by relevance."""
 
 
 class Bucket(BaseModel):
@@ -172,6 +174,7 @@ def _hit(hit: SearchHit, copies: dict[str, Asset], today: date, explain: bool) -
         highlights=hit.highlights,
         evidence=evidence,
         copies=[asset_summary(copies[i], today) for i in hit.copies if i in copies],
+        pinned_by=hit.pinned_by,
     )
 
 

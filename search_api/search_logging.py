@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import date
 
 from fastapi import Request
 
@@ -56,6 +57,9 @@ def record_search(
         filters=filters,
         rescued=result.rescued,
     )
+    if result.rules_fired:
+        pinned = {hit.asset.id: hit.pinned_by for hit in result.hits if hit.pinned_by}
+        services.rule_book.record(query_id, result.rules_fired, pinned, query.today or date.today())
     if session and request.headers.get(TYPING_HEADER) == "1":
         services.typing.hold(session, event)
     else:

@@ -19,6 +19,7 @@ from loupe_core.analytics.factory import open_search_log
 from loupe_core.analytics.recorder import EventRecorder
 from loupe_core.asset_files import AssetFiles
 from loupe_core.autocomplete import Autocomplete
+from loupe_core.curated_results.book import RuleBook
 from loupe_core.encoders.metadata_text import metadata_text
 from loupe_core.encoders.registry import Encoders
 from loupe_core.librarian.completeness import RequiredField
@@ -70,6 +71,7 @@ class Services:
     librarian_reports: LibrarianReports
     vocabulary_editor: VocabularyEditor
     autocomplete: Autocomplete
+    rule_book: RuleBook
 
     @classmethod
     @contextmanager
@@ -96,6 +98,7 @@ class Services:
         typing = TypingSearches(recorder.record)
         stack.callback(typing.release_all)  # logs what is held into the recorder before it closes
         suggester = TagSuggester(vocabulary, encoders, librarian_db)
+        rule_book = RuleBook(librarian_db, accounts.record)
         search = stack.enter_context(
             closing(
                 SearchService(
@@ -106,6 +109,7 @@ class Services:
                     hide_expired_from_viewers=not settings.show_expired_to_viewers,
                     floors=relevance_floors(settings, store, encoders),
                     clusters=SearchFolding(librarian_db, store).clusters,
+                    rules=rule_book.curation,
                 )
             )
         )
@@ -138,6 +142,7 @@ class Services:
             administration=Administration(accounts),
             analyst_reports=AnalystReports(search_log, store, suggester.closest_terms),
             autocomplete=Autocomplete(search, search_log, settings.suggest_query_days),
+            rule_book=rule_book,
             librarian_reports=LibrarianReports(store, [RequiredField(f) for f in settings.required_fields]),
             vocabulary_editor=VocabularyEditor(vocabulary, accounts),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
@@ -25,5 +27,6 @@ class Recorded(BaseModel):
 def click(event: Click, principal: CurrentPrincipal, services: ServicesDep) -> Recorded:
     services.store.get(event.asset_id, principal)  # a click on an invisible asset is a 404
     services.typing.clicked(event.query_id)  # its search, if still held, is logged first
+    services.rule_book.clicked(event.query_id, event.asset_id, date.today())
     accepted = services.recorder.record(ClickEvent(event.query_id, event.asset_id, event.position, principal.user_id))
     return Recorded(recorded=accepted)

@@ -7,21 +7,17 @@ typing the same letters must never see that query, while the viewer (science) do
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from fastapi.testclient import TestClient
 
 from loupe_core.analytics.events import SearchEvent
-from loupe_core.encoders.registry import Encoders
 from loupe_core.principal import Role
 from loupe_core.schema import Asset
-from search_api.app import create_app
-from search_api.services import Services
-from tests.accounts_fixture import bearer, seed_role_users
-from tests.backends import BACKENDS, backend_settings, close_backend, close_search_log, open_backend
+from tests.accounts_fixture import bearer
+from tests.backends import BACKENDS
 from tests.opensearch_node import opensearch_url  # noqa: F401  (session fixture, used via getfixturevalue)
+from tests.search_api.served import Served, served_library
 
 ASSETS = [
     Asset(id="kestrel-1", title="Kestrel prototype drawing", groups=["science"]),
@@ -38,46 +34,27 @@ PAST_SEARCHES = {
 }
 
 
-@dataclass(frozen=True)
-class Served:
-    client: TestClient
-    keys: dict[Role, str]
-    services: Services
-
-    def suggest(self, role: Role, prefix: str, size: int = 8) -> list[tuple[str, str]]:
-        response = self.client.get(
-            "/api/search/suggest", params={"q": prefix, "size": size}, headers=bearer(self.keys[role])
-        )
-        assert response.status_code == 200, response.text
-        return [(s["kind"], s["text"]) for s in response.json()]
+def suggest(served: Served, role: Role, prefix: str, size: int = 8) -> list[tuple[str, str]]:
+    return [(s["kind"], s["text"]) for s in served.get(role, "/api/search/suggest", q=prefix, size=size)]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp(f"suggest-{request.param}")
-    settings = backend_settings(request.param, tmp, request).model_copy(update={"clip_model": "", "text_model": ""})
-    store = open_backend(request.param, tmp, request, settings)
-    assert not store.upsert(ASSETS).failures
-    store.refresh()
-    app = create_app(settings, store=store, encoders=Encoders.from_settings(settings))
-    with TestClient(app) as client:
-        services: Services = app.state.services
-        keys = seed_role_users(services.accounts)
+    with served_library(request.param, tmp, request, ASSETS) as served:
         now = datetime.now(UTC)
-        services.search_log.write(
+        served.services.search_log.write(
             [
                 SearchEvent(f"{text}-{i}", text, "keyword", results, 3.0, "someone", groups=(group,), timestamp=now)
                 for text, (group, times, results) in PAST_SEARCHES.items()
                 for i in range(times)
             ]
         )
-        yield Served(client, keys, services)
-        close_search_log(services.search_log)
-    close_backend(store)
+        yield served
 
 
 def test_the_owning_group_is_offered_its_popular_query_before_titles(served: Served) -> None:
-    assert served.suggest(Role.viewer, "kestrel") == [
+    assert suggest(served, Role.viewer, "kestrel") == [
         ("query", "kestrel prototype"),
         ("title", "Kestrel prototype drawing"),
         ("title", "Kestrel test rig"),
@@ -86,19 +63,19 @@ def test_the_owning_group_is_offered_its_popular_query_before_titles(served: Ser
 
 def test_a_query_that_finds_nothing_the_caller_may_see_never_leaks(served: Served) -> None:
     for prefix in ("k", "ke", "kes", "kestrel", "KESTREL PRO"):
-        assert not [text for kind, text in served.suggest(Role.analyst, prefix) if "kestrel" in text.casefold()]
+        assert not [text for kind, text in suggest(served, Role.analyst, prefix) if "kestrel" in text.casefold()]
 
 
 def test_queries_that_found_nothing_or_now_find_nothing_are_not_offered(served: Served) -> None:
-    assert served.suggest(Role.analyst, "ket") == [("query", "kettle"), ("title", "Kettle on the stove")]
+    assert suggest(served, Role.analyst, "ket") == [("query", "kettle"), ("title", "Kettle on the stove")]
 
 
 def test_a_query_equal_to_a_title_is_offered_once(served: Served) -> None:
-    assert served.suggest(Role.analyst, "harb") == [("query", "harbour"), ("title", "Harbour at dusk")]
+    assert suggest(served, Role.analyst, "harb") == [("query", "harbour"), ("title", "Harbour at dusk")]
 
 
 def test_size_bounds_the_merged_list_and_keeps_room_for_titles(served: Served) -> None:
-    assert served.suggest(Role.librarian, "k", size=2) == [
+    assert suggest(served, Role.librarian, "k", size=2) == [
         ("query", "kestrel prototype"),
         ("title", "Kestrel prototype drawing"),
     ]

@@ -1,0 +1,1 @@
+"""Librarian-curated results: rules that pin, hide and add synonyms for chosen queries."""
