@@ -92,3 +92,14 @@ def no_click_queries_page(
 ) -> HTMLResponse:  # fmt: skip
     """Queries that found results but whose results nobody opened: wording or ranking problems."""
     return _query_table(request, services, span, limit, no_clicks=True)
+
+
+@router.get("/rules")
+def rules_page(request: Request, principal: Analyst, services: ServicesDep, span: PeriodDep) -> HTMLResponse:
+    """How often each curated-results rule fired, and whether people open what it pinned."""
+    context = {
+        **_period(span, "/analytics/rules", "/api/analytics/rules"),
+        "page_title": "Curated results – Loupe",
+        "stats": services.rule_book.stats(span.since, span.until),
+    }
+    return render(request, "pages/analytics_rules.html", context)

@@ -24,6 +24,7 @@ from web import (
     asset_routes,
     auth_routes,
     conflict_routes,
+    curation_routes,
     duplicate_routes,
     librarian_routes,
     routes,
@@ -43,6 +44,7 @@ ROUTERS = (
     duplicate_routes.router,
     conflict_routes.router,
     vocabulary_routes.router,
+    curation_routes.router,
     analytics_routes.router,
     admin_routes.router,
 )

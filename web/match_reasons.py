@@ -17,6 +17,7 @@ from search_api.schemas import Hit
 MARKED = re.compile(r"<mark>(.*?)</mark>", re.IGNORECASE | re.DOTALL)
 FIELDS = ("title", "tags", "description")
 MAX_WORDS = 3
+PINNED = "Pinned by the librarians for this search"
 VECTOR_REASONS = {VectorField.text.value: "similar in meaning", VectorField.image.value: "similar image"}
 
 
@@ -31,6 +32,8 @@ def marked_words(hit: Hit) -> list[str]:
 
 def match_reason(hit: Hit) -> str | None:
     """E.g. `Matched “cat” in title, tags · similar in meaning (0.48)`; None without evidence."""
+    if hit.pinned_by:
+        return PINNED
     evidence = hit.evidence or {}
     parts: list[str] = []
     if KEYWORD_LIST in evidence:

@@ -6,10 +6,13 @@ Analysts read each rule's firings and the click-through on its pinned hits.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Response
 
 from loupe_core.curated_results.book import RuleStats
 from loupe_core.curated_results.rules import ResultRule, RuleDraft
+from search_api.csv_export import CSV_RESPONSE, csv_response
 from search_api.deps import Analyst, Librarian, ServicesDep
 from search_api.period_params import PeriodDep
 
@@ -42,6 +45,18 @@ def delete_rule(rule_id: str, principal: Librarian, services: ServicesDep) -> Re
     return Response(status_code=204)
 
 
-@router.get("/api/analytics/rules", response_model=list[RuleStats], summary="How often each rule fired")
-def rule_stats(principal: Analyst, services: ServicesDep, period: PeriodDep) -> list[RuleStats]:
-    return services.rule_book.stats(period.since, period.until)
+@router.get(
+    "/api/analytics/rules", response_model=list[RuleStats], responses=CSV_RESPONSE, summary="How often each rule fired"
+)
+def rule_stats(
+    principal: Analyst, services: ServicesDep, period: PeriodDep, format: Literal["json", "csv"] = "json"
+) -> list[RuleStats] | Response:
+    stats = services.rule_book.stats(period.since, period.until)
+    if format == "csv":
+        return csv_response(
+            "curated-results.csv",
+            ["rule", "query", "match", "enabled", "fired", "pinned_shown", "pinned_clicks", "pinned_click_through"],
+            [[s.rule.name, s.rule.query, s.rule.match.value, s.rule.enabled, s.fired, s.pinned_shown,
+              s.pinned_clicks, s.pinned_click_through] for s in stats],
+        )  # fmt: skip
+    return stats
