@@ -14,7 +14,7 @@ from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
 from search_api.errors import ERROR_RESPONSES, install_error_handlers
 from search_api.hardening import BodySizeLimit, SecurityHeaders
-from search_api.routers import admin, analytics, assets, curation_rules, events, health, librarian, search
+from search_api.routers import admin, analytics, assets, curation_rules, events, health, librarian, search, usage
 from search_api.services import Services
 
 log = logging.getLogger("loupe.api")
@@ -66,6 +66,7 @@ def create_app(settings: Settings, store: AssetStore | None = None, encoders: En
         events.router,
         librarian.router,
         curation_rules.router,
+        usage.router,
         analytics.router,
         admin.router,
         health.router,

@@ -17,6 +17,7 @@ from loupe_core.analytics.analyst_reports import AnalystReports
 from loupe_core.analytics.base import SearchLog
 from loupe_core.analytics.factory import open_search_log
 from loupe_core.analytics.recorder import EventRecorder
+from loupe_core.analytics.usage_reports import UsageReports
 from loupe_core.asset_files import AssetFiles
 from loupe_core.autocomplete import Autocomplete
 from loupe_core.curated_results.book import RuleBook
@@ -29,6 +30,7 @@ from loupe_core.librarian.duplicate_decisions import DuplicateDecisions
 from loupe_core.librarian.duplicates import DuplicateFinder, DuplicateThresholds
 from loupe_core.librarian.editing import AssetEditor
 from loupe_core.librarian.reports import LibrarianReports
+from loupe_core.librarian.retirement import RetirementCandidates
 from loupe_core.librarian.search_folding import SearchFolding
 from loupe_core.librarian.suggestion_decisions import SuggestionDesk
 from loupe_core.librarian.suggestions import TagSuggester
@@ -72,6 +74,8 @@ class Services:
     vocabulary_editor: VocabularyEditor
     autocomplete: Autocomplete
     rule_book: RuleBook
+    usage_reports: UsageReports
+    retirement: RetirementCandidates
 
     @classmethod
     @contextmanager
@@ -143,6 +147,8 @@ class Services:
             analyst_reports=AnalystReports(search_log, store, suggester.closest_terms),
             autocomplete=Autocomplete(search, search_log, settings.suggest_query_days),
             rule_book=rule_book,
+            usage_reports=UsageReports(search_log, store),
+            retirement=RetirementCandidates(store, search_log, editor),
             librarian_reports=LibrarianReports(store, [RequiredField(f) for f in settings.required_fields]),
             vocabulary_editor=VocabularyEditor(vocabulary, accounts),
         )

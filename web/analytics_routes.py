@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from loupe_core.analytics.period import ReportPeriod
-from loupe_core.analytics.reports import click_through
+from loupe_core.analytics.reports import DayCount, click_through
 from search_api.deps import Analyst, ServicesDep
 from search_api.period_params import PeriodDep
 from web.charts import bar_chart
@@ -103,3 +103,20 @@ def rules_page(request: Request, principal: Analyst, services: ServicesDep, span
         "stats": services.rule_book.stats(span.since, span.until),
     }
     return render(request, "pages/analytics_rules.html", context)
+
+
+@router.get("/usage")
+def usage_page(
+    request: Request, principal: Analyst, services: ServicesDep, span: PeriodDep, limit: Limit = 100
+) -> HTMLResponse:
+    """Views and downloads per asset, group and day, of what the analyst may see."""
+    report = services.usage_reports.report(principal, span, limit)
+    uses = [DayCount(day=d.day, count=d.views + d.downloads) for d in report.days]
+    context = {
+        **_period(span, "/analytics/usage", "/api/analytics/usage"),
+        "page_title": "Usage – Loupe",
+        "report": report,
+        "used": services.usage_reports.with_assets(report),
+        "chart": bar_chart(uses),
+    }
+    return render(request, "pages/analytics_usage.html", context)

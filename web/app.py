@@ -27,6 +27,7 @@ from web import (
     curation_routes,
     duplicate_routes,
     librarian_routes,
+    retirement_routes,
     routes,
     suggest_routes,
     vocabulary_routes,
@@ -45,6 +46,7 @@ ROUTERS = (
     conflict_routes.router,
     vocabulary_routes.router,
     curation_routes.router,
+    retirement_routes.router,
     analytics_routes.router,
     admin_routes.router,
 )

@@ -6,6 +6,7 @@ Registered after `asset_edit_routes`: `/assets/{id:path}` would otherwise swallo
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
@@ -16,6 +17,7 @@ from loupe_core.librarian.duplicates import DuplicateQueue
 from search_api.deps import CurrentPrincipal, Librarian, ServicesDep
 from search_api.params import SearchQueryDep
 from search_api.schemas import asset_path, asset_summary, search_response
+from search_api.usage_logging import record_use
 from web.asset_view import asset_view
 from web.errors import PageRoute
 from web.rendering import render, render_variant
@@ -45,10 +47,18 @@ def similar(asset_id: str, request: Request, query: SearchQueryDep, services: Se
 
 
 @router.get("/assets/{asset_id:path}/preview", response_class=FileResponse)
-def preview(asset_id: str, principal: CurrentPrincipal, services: ServicesDep) -> FileResponse:
-    """The large WebP rendition (the API serves thumbnails and originals, pages want this size)."""
-    path = services.files.preview(services.store.get(asset_id, principal))
-    return FileResponse(path, media_type="image/webp", headers={"Cache-Control": "private, max-age=3600"})
+def preview(asset_id: str, principal: CurrentPrincipal, services: ServicesDep, download: bool = False) -> FileResponse:
+    """The large WebP rendition (the API serves thumbnails and originals, pages want this size).
+
+    Shown on the asset page it is part of a view; `download=true` saves it, and counts as a download."""
+    asset = services.store.get(asset_id, principal)
+    path = services.files.preview(asset)
+    headers = {"Cache-Control": "private, max-age=3600"}
+    if not download:
+        return FileResponse(path, media_type="image/webp", headers=headers)
+    record_use(services, principal, asset.id, "download", "preview")
+    name = f"{Path(asset.filename or asset.id).stem or 'preview'}-preview.webp"
+    return FileResponse(path, media_type="image/webp", headers=headers, filename=name)
 
 
 @router.get("/assets/{asset_id:path}/duplicates")
@@ -75,6 +85,8 @@ def duplicates(asset_id: str, request: Request, services: ServicesDep, principal
 @router.get("/assets/{asset_id:path}")
 def asset_page(asset_id: str, request: Request, principal: CurrentPrincipal, services: ServicesDep) -> HTMLResponse:
     asset = services.store.get(asset_id, principal)
+    if request.headers.get("HX-Request") != "true":
+        record_use(services, principal, asset.id, "view", "page")
     view = asset_view(asset, principal)
     context = {**view, "page_title": f"{asset.title or asset.id} – Loupe", "form": SearchForm()}
     return render(request, "pages/asset.html", context)

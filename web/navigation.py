@@ -52,11 +52,13 @@ TABS: dict[str, tuple[Link, ...]] = {
         Link("Licences", "/librarian/licences", Permission.librarian_reports),
         Link("Vocabulary", "/librarian/vocabulary", Permission.librarian_reports),
         Link("Curated results", "/librarian/rules", Permission.librarian_reports),
+        Link("Retirement", "/librarian/retirement", Permission.librarian_reports),
     ),
     "analytics": (
         Link("Zero-result queries", "/analytics/zero-results", Permission.analytics),
         Link("Top queries", "/analytics/top-queries", Permission.analytics),
         Link("No-click queries", "/analytics/no-click-queries", Permission.analytics),
+        Link("Usage", "/analytics/usage", Permission.analytics),
         Link("Curated results", "/analytics/rules", Permission.analytics),
     ),
     "admin": (

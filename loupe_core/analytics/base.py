@@ -8,13 +8,13 @@ the search they belong to, whenever they happened; rankings are by count, ties b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Protocol
 
 from loupe_core.analytics.events import Event
 from loupe_core.analytics.recorder import EventSink
-from loupe_core.analytics.reports import DayCount, PopularAsset, QueryStats, ZeroResultReport
+from loupe_core.analytics.reports import DayCount, PopularAsset, QueryStats, UsageReport, ZeroResultReport
 
 
 class SearchLog(EventSink, Protocol):
@@ -48,6 +48,15 @@ class SearchLog(EventSink, Protocol):
         """Normalised queries starting with `normalise_query(prefix)` that found something, most searched first.
 
         Only the query text: whether the caller may see what it finds is for the caller to check."""
+        ...
+
+    def usage(self, since: date, until: date, assets: Collection[str] | None = None, limit: int = 200) -> UsageReport:
+        """Views and downloads in the period, per asset (the `limit` most used), per group of the
+        user and per day; `assets`: count only these (None: every asset)."""
+        ...
+
+    def used_since(self, day: date) -> set[str]:
+        """Assets viewed or downloaded on or after `day`."""
         ...
 
     def close(self) -> None: ...

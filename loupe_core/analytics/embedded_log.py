@@ -7,20 +7,22 @@ text counts towards searches per day but not towards query reports.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from loupe_core.analytics.events import ClickEvent, Event, SearchEvent
+from loupe_core.analytics.events import ClickEvent, Event, SearchEvent, UsageEvent
 from loupe_core.analytics.reports import (
     DayCount,
     PopularAsset,
     QueryStats,
+    UsageReport,
     ZeroResultQuery,
     ZeroResultReport,
     fill_days,
     normalise_query,
+    usage_report,
 )
 from loupe_core.store.embedded.connection import ConnectionPool
 
@@ -37,6 +39,11 @@ DDL = [
   position INTEGER NOT NULL, user_id TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS clicks_query ON clicks(query_id)",
     "CREATE INDEX IF NOT EXISTS clicks_asset ON clicks(asset_id, day)",
+    """CREATE TABLE IF NOT EXISTS usage (
+  id INTEGER PRIMARY KEY, ts TEXT NOT NULL, day TEXT NOT NULL, asset_id TEXT NOT NULL, action TEXT NOT NULL,
+  kind TEXT NOT NULL, user_id TEXT NOT NULL, groups TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS usage_day ON usage(day)",
+    "CREATE INDEX IF NOT EXISTS usage_asset ON usage(asset_id, day)",
 ]
 
 
@@ -54,7 +61,23 @@ class EmbeddedSearchLog:
     def write(self, events: Sequence[Event]) -> None:
         searches = [e for e in events if isinstance(e, SearchEvent)]
         clicks = [e for e in events if isinstance(e, ClickEvent)]
+        usage = [e for e in events if isinstance(e, UsageEvent)]
         with self._pool.write() as conn:
+            conn.executemany(
+                "INSERT INTO usage(ts, day, asset_id, action, kind, user_id, groups) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        e.timestamp.isoformat(),
+                        e.timestamp.date().isoformat(),
+                        e.asset_id,
+                        e.action,
+                        e.kind,
+                        e.user_id,
+                        json.dumps(sorted(e.groups)),
+                    )
+                    for e in usage
+                ],
+            )
             conn.executemany(
                 "INSERT OR IGNORE INTO searches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -196,3 +219,31 @@ class EmbeddedSearchLog:
             (since.isoformat(), until.isoformat(), limit),
         )
         return [PopularAsset(asset_id=a, clicks=c, users=u) for a, c, u in rows]
+
+    def usage(self, since: date, until: date, assets: Collection[str] | None = None, limit: int = 200) -> UsageReport:
+        where = "day BETWEEN ? AND ?"
+        params: list[Any] = [since.isoformat(), until.isoformat()]
+        if assets is not None:
+            where += " AND asset_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(sorted(assets)))
+        counts = "sum(action = 'view'), sum(action = 'download')"
+        per_asset = self._rows(
+            f"SELECT asset_id, {counts}, count(DISTINCT user_id) FROM usage WHERE {where} GROUP BY asset_id",  # noqa: S608 — fixed clauses; values are bound  # nosec B608
+            params,
+        )
+        per_group = self._rows(
+            f"SELECT g.value, {counts} FROM usage, json_each(usage.groups) AS g WHERE {where} GROUP BY g.value",  # noqa: S608 — fixed clauses; values are bound  # nosec B608
+            params,
+        )
+        per_day = self._rows(f"SELECT day, {counts} FROM usage WHERE {where} GROUP BY day", params)  # noqa: S608 — fixed clauses; values are bound  # nosec B608
+        return usage_report(
+            since,
+            until,
+            {a: (int(v), int(d), int(u)) for a, v, d, u in per_asset},
+            {g: (int(v), int(d)) for g, v, d in per_group},
+            {day: (int(v), int(d)) for day, v, d in per_day},
+            limit,
+        )
+
+    def used_since(self, day: date) -> set[str]:
+        return {a for (a,) in self._rows("SELECT DISTINCT asset_id FROM usage WHERE day >= ?", (day.isoformat(),))}

@@ -1,13 +1,15 @@
-"""Search and click events, modelled on OpenSearch User Behavior Insights (queries + events).
+"""Search, click and usage events, modelled on OpenSearch User Behavior Insights (queries + events).
 
-A search gets a `query_id`; clicks refer to it, so click-through is exact per search.
+A search gets a `query_id`; clicks refer to it, so click-through is exact per search. Usage
+events (asset page views, downloads) stand alone: they feed the usage reports and the
+retirement candidates ("not viewed or downloaded in N days").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 
 def utc_now() -> datetime:
@@ -39,4 +41,21 @@ class ClickEvent:
     timestamp: datetime = field(default_factory=utc_now)
 
 
-Event = SearchEvent | ClickEvent
+UsageAction = Literal["view", "download"]
+USAGE_KINDS = ("page", "original", "preview", "zip")
+"""What was used: the asset page (a view), the original, a preview rendition, a collection ZIP (downloads)."""
+
+
+@dataclass(frozen=True)
+class UsageEvent:
+    """Someone viewed an asset's page or downloaded one of its files (the DAM's usage record)."""
+
+    asset_id: str
+    action: UsageAction
+    kind: str
+    user_id: str
+    groups: tuple[str, ...] = ()
+    timestamp: datetime = field(default_factory=utc_now)
+
+
+Event = SearchEvent | ClickEvent | UsageEvent

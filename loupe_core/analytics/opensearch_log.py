@@ -29,21 +29,24 @@ threshold (40 000 distinct values per query or asset), an estimate within a few 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from loupe_core.analytics.events import ClickEvent, Event, SearchEvent
+from loupe_core.analytics.events import ClickEvent, Event, SearchEvent, UsageEvent
 from loupe_core.analytics.reports import (
     DayCount,
     PopularAsset,
     QueryStats,
+    UsageCounts,
+    UsageReport,
     ZeroResultQuery,
     ZeroResultReport,
     fill_days,
     normalise_query,
+    usage_report,
 )
-from loupe_core.analytics.ubi_documents import CONTEXT_FIELDS, click_document, query_document
+from loupe_core.analytics.ubi_documents import CONTEXT_FIELDS, click_document, query_document, usage_document
 from loupe_core.mapping import load_index_definition
 from loupe_core.settings import Settings
 from loupe_core.store.opensearch.bulk import bulk_failure_reason, bulk_results
@@ -62,6 +65,14 @@ FIRST_PAGE: Clause = {"term": {"page": 1}}
 EMPTY_QUERY: Clause = {"term": {"normalised_query": ""}}
 BY_COUNT: list[Clause] = [{"_count": "desc"}, {"_key": "asc"}]
 UNANSWERED = "doc['result_count'].value == 0 ? 1 : 0"
+USAGE: Clause = {"bool": {"filter": [{"term": {"kind": "event"}}, {"terms": {"action_name": ["view", "download"]}}]}}
+OBJECT = "event_attributes.object.object_id"
+TERMS_PER_REQUEST = 50_000
+"""Asset ids per `terms` filter: under OpenSearch's default `index.max_terms_count` (65,536)."""
+USE_COUNTS: Clause = {
+    "views": {"filter": {"term": {"action_name": "view"}}},
+    "downloads": {"filter": {"term": {"action_name": "download"}}},
+}
 
 
 def within(field: str, since: date, until: date) -> Clause:
@@ -115,6 +126,7 @@ class OpenSearchSearchLog:
         actions = [
             *({"_op_type": "create", "_id": qid, "_source": doc} for qid, doc in searches.items()),
             *({"_op_type": "index", "_source": click_document(c, context.get(c.query_id, {}))} for c in clicks),
+            *({"_op_type": "index", "_source": usage_document(e)} for e in events if isinstance(e, UsageEvent)),
         ]
         rejected: list[str] = []
         with self._cluster.unavailable_as_domain_error("write the search log"):
@@ -295,6 +307,66 @@ class OpenSearchSearchLog:
             PopularAsset(asset_id=b["key"], clicks=b["doc_count"], users=b["users"]["value"])
             for b in aggs["assets"]["buckets"]
         ]
+
+    def usage(self, since: date, until: date, assets: Collection[str] | None = None, limit: int = 200) -> UsageReport:
+        """One aggregation per chunk of `assets`: every asset lies in one chunk, so the counts per asset
+        (and their top `limit`) are exact; group and day counts add up across chunks."""
+        per_asset: dict[str, tuple[int, int, int]] = {}
+        per_group: dict[str, UsageCounts] = {}
+        per_day_counts: dict[str, UsageCounts] = {}
+        chunks: list[list[str] | None] = [None]
+        if assets is not None:
+            ordered = sorted(assets)
+            chunks = [ordered[i : i + TERMS_PER_REQUEST] for i in range(0, len(ordered), TERMS_PER_REQUEST)]
+        for chunk in chunks:
+            filters = [USAGE, within("day", since, until)]
+            if chunk is not None:
+                filters.append({"terms": {OBJECT: chunk}})
+            aggs = self._aggregate(
+                {
+                    "size": 0,
+                    "query": {"bool": {"filter": filters}},
+                    "aggs": {
+                        "assets": {
+                            "terms": {"field": OBJECT, "size": limit, "order": BY_COUNT},
+                            "aggs": {
+                                **USE_COUNTS,
+                                "users": {"cardinality": {"field": "user_id", "precision_threshold": EXACT_BELOW}},
+                            },
+                        },
+                        "groups": {"terms": {"field": "groups", "size": MAX_GROUPS}, "aggs": USE_COUNTS},
+                        "days": {**per_day(), "aggs": USE_COUNTS},
+                    },
+                }
+            )
+            for b in aggs["assets"]["buckets"]:
+                per_asset[b["key"]] = (b["views"]["doc_count"], b["downloads"]["doc_count"], b["users"]["value"])
+            for key, target in (("groups", per_group), ("days", per_day_counts)):
+                for b in aggs[key]["buckets"]:
+                    name = b.get("key_as_string", b["key"])
+                    views, downloads = target.get(name, (0, 0))
+                    target[name] = (views + b["views"]["doc_count"], downloads + b["downloads"]["doc_count"])
+        return usage_report(since, until, per_asset, per_group, per_day_counts, limit)
+
+    def used_since(self, day: date) -> set[str]:
+        """Every asset with a use since `day`, paged through a composite aggregation."""
+        used: set[str] = set()
+        after: dict[str, Any] | None = None
+        while True:
+            composite: Clause = {"size": 10_000, "sources": [{"asset": {"terms": {"field": OBJECT}}}]}
+            if after is not None:
+                composite["after"] = after
+            aggs = self._aggregate(
+                {
+                    "size": 0,
+                    "query": {"bool": {"filter": [USAGE, {"range": {"day": {"gte": day.isoformat()}}}]}},
+                    "aggs": {"assets": {"composite": composite}},
+                }
+            )
+            used.update(b["key"]["asset"] for b in aggs["assets"]["buckets"])
+            after = aggs["assets"].get("after_key")
+            if not aggs["assets"]["buckets"] or after is None:
+                return used
 
 
 def per_day() -> Clause:

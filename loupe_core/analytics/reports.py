@@ -63,3 +63,70 @@ def click_through(stats: list[QueryStats]) -> float | None:
     """Share of the listed searches that led to a click (each query weighted by its searches)."""
     searches = sum(s.searches for s in stats)
     return sum(s.click_through_rate * s.searches for s in stats) / searches if searches else None
+
+
+class AssetUsage(BaseModel):
+    asset_id: str
+    views: int
+    downloads: int
+    users: int
+
+
+class GroupUsage(BaseModel):
+    """Use by the members of one group (a user in two groups counts for both)."""
+
+    group: str
+    views: int
+    downloads: int
+
+
+class DayUsage(BaseModel):
+    day: date
+    views: int
+    downloads: int
+
+
+class UsageReport(BaseModel):
+    since: date
+    until: date
+    views: int
+    downloads: int
+    assets: list[AssetUsage]
+    """Most used first (views + downloads), ties by id."""
+    groups: list[GroupUsage]
+    days: list[DayUsage]
+
+
+UsageCounts = tuple[int, int]
+"""(views, downloads)"""
+
+
+def usage_report(
+    since: date,
+    until: date,
+    assets: dict[str, tuple[int, int, int]],
+    groups: dict[str, UsageCounts],
+    days: dict[str, UsageCounts],
+    limit: int,
+) -> UsageReport:
+    """One report from a backend's raw counts (asset -> views, downloads, users; group and day -> views,
+    downloads), ranked and filled the same way for every backend."""
+    ranked = sorted(assets.items(), key=lambda item: (-(item[1][0] + item[1][1]), item[0].encode()))
+    span = (until - since).days + 1
+    return UsageReport(
+        since=since,
+        until=until,
+        views=sum(v for v, _ in days.values()),
+        downloads=sum(d for _, d in days.values()),
+        assets=[AssetUsage(asset_id=a, views=v, downloads=d, users=u) for a, (v, d, u) in ranked[:limit]],
+        groups=[
+            GroupUsage(group=g, views=v, downloads=d)
+            for g, (v, d) in sorted(groups.items(), key=lambda item: (-(item[1][0] + item[1][1]), item[0].encode()))
+        ],
+        days=[
+            DayUsage(
+                day=day, views=days.get(day.isoformat(), (0, 0))[0], downloads=days.get(day.isoformat(), (0, 0))[1]
+            )
+            for day in (since + timedelta(days=i) for i in range(max(span, 0)))
+        ],
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from loupe_core.analytics.events import ClickEvent, SearchEvent
+from loupe_core.analytics.events import ClickEvent, SearchEvent, UsageEvent
 from loupe_core.analytics.reports import normalise_query
 
 APPLICATION = "loupe"
@@ -50,4 +50,19 @@ def click_document(event: ClickEvent, search: dict[str, Any]) -> dict[str, Any]:
             "position": {"ordinal": event.position},
         },
         **search,
+    }
+
+
+def usage_document(event: UsageEvent) -> dict[str, Any]:
+    return {
+        "kind": "event",
+        "action_name": event.action,
+        "timestamp": event.timestamp.isoformat(),
+        "day": event.timestamp.date().isoformat(),
+        "application": APPLICATION,
+        "user_id": event.user_id,
+        "groups": sorted(event.groups),
+        "event_attributes": {
+            "object": {"object_id": event.asset_id, "object_id_field": "id", "object_type": event.kind}
+        },
     }

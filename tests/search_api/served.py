@@ -1,4 +1,4 @@
-"""An app served over either backend with a given library, seeded users per role, and no models.
+"""The app (API and pages) served over either backend with a given library, seeded users per role, no models.
 
 For API tests that must hold on both backends (`BACKENDS`); the caller's module imports the
 `opensearch_url` session fixture so the OpenSearch variant can reach its node.
@@ -18,10 +18,10 @@ from fastapi.testclient import TestClient
 from loupe_core.encoders.registry import Encoders
 from loupe_core.principal import Role
 from loupe_core.schema import Asset
-from search_api.app import create_app
 from search_api.services import Services
 from tests.accounts_fixture import bearer, seed_role_users
 from tests.backends import backend_settings, close_backend, close_search_log, open_backend
+from web.app import create_app
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,12 @@ class Served:
 
 
 @contextmanager
-def served_library(backend: str, tmp: Path, request: pytest.FixtureRequest, assets: list[Asset]) -> Iterator[Served]:
-    settings = backend_settings(backend, tmp, request).model_copy(update={"clip_model": "", "text_model": ""})
+def served_library(
+    backend: str, tmp: Path, request: pytest.FixtureRequest, assets: list[Asset], **overrides: Any
+) -> Iterator[Served]:
+    """The web app (pages and API) over `assets`; `overrides`: settings to change."""
+    plain = {"clip_model": "", "text_model": "", **overrides}
+    settings = backend_settings(backend, tmp, request).model_copy(update=plain)
     store = open_backend(backend, tmp, request, settings)
     try:
         assert not store.upsert(assets).failures
