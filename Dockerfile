@@ -8,6 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# OpenCV (local features, and the OCR's image handling) links libGL and glib even without a display.
+RUN apt-get update && apt-get install -y --no-install-recommends libgl1 libglib2.0-0 \
+    && rm -rf /var/lib/apt/lists/*
+
 # CPU-only PyTorch first: the default index resolves CUDA builds, gigabytes a CPU server never uses.
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch
 

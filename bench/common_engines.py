@@ -174,7 +174,11 @@ def lance_where(case: QueryCase) -> str | None:
         if not visibility.unrestricted:
             allowed = [f"owner = {_sql_text(visibility.owner or '')}"]
             if visibility.groups:
-                allowed.append(f"array_has_any(groups, {_sql_list(sorted(visibility.groups))})")
+                shared = f"array_has_any(groups, {_sql_list(sorted(visibility.groups))})"
+                if visibility.owner_only_statuses:
+                    owner_only = ", ".join(_sql_text(s) for s in sorted(visibility.owner_only_statuses))
+                    shared = f"({shared} AND status NOT IN ({owner_only}))"
+                allowed.append(shared)
             hidden = ", ".join(_sql_text(s) for s in sorted(visibility.hidden_statuses))
             clauses.append(f"({' OR '.join(allowed)}) AND status NOT IN ({hidden})")
     return " AND ".join(clauses) if clauses else None

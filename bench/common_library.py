@@ -243,6 +243,7 @@ class SyntheticLibrary:
         owner = self.owner_names == visibility.owner
         columns = [self.groups.index(g) for g in visibility.groups]
         shared = self.group_membership[:, columns].any(axis=1) if columns else np.zeros(self.n, dtype=bool)
+        shared &= ~np.isin(self.status, sorted(visibility.owner_only_statuses))  # drafts: their owner only
         return (owner | shared) & ~self.hidden
 
     def principal_for(self, selectivity: float, rng: np.random.Generator) -> tuple[Principal, float]:

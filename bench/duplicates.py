@@ -3,29 +3,35 @@
     .venv/bin/python bench/duplicates.py            # every available source photo
     .venv/bin/python bench/duplicates.py --quick    # 16 source photos
 
-One corpus (bench/common_duplicate_corpus.py: real photos, seven kinds of copy, distinct photos
-as negatives) is written once; then every method runs on that same folder:
+One corpus (bench/common_duplicate_corpus.py: real photos, fifteen kinds of copy, real second
+takes, distinct photos as singletons) is written once; then every method runs on that same folder:
 
-- Loupe: `run_index` (its ingest path, no models, so no vectors) writes sha256, pHash and dHash
-  into a fresh embedded store; `DuplicateFinder.refresh` then fills the exact and visual queues
-  (sha256 groups; pHash within its distance, or pHash and dHash both within the agreeing
-  distance, compared with every stored hash at once), read back as
-  `duplicate_clusters` returns them to a librarian. Both are Loupe's own code, unchanged.
+- Loupe: `run_index` (its ingest path, no models, so no vectors, and OCR off: text in images
+  costs ~0.7 s per image and plays no part in duplicates) writes sha256, pHash, dHash and
+  the local features into a fresh embedded store; `DuplicateFinder.refresh` then fills the exact
+  and visual queues (sha256 groups; pHash within its distance, or pHash and dHash both within
+  the agreeing distance) at several thresholds, and once with the default settings the near
+  queue too (descriptor-vote candidates, geometric verification: no model), read back as
+  `duplicate_clusters` returns them to a librarian. All of it is Loupe's own code, unchanged.
   Scored on the pairs the queues hold, like every peer, plus one row for the clusters a
-  librarian is shown (every two members of one cluster count as a found pair). The
-  near queue (CLIP cosine) is NOT measured: it needs trained CLIP weights, which are not
-  available offline, and random weights would measure noise.
-- imagededup: PHash, DHash, WHash and AHash at their default distance (10) and around it; its
-  CNN method only if its MobileNet weights load (they are downloaded on first use).
+  librarian is shown (every two members of one cluster count as a found pair). CLIP as the
+  candidate source is NOT measured: it needs trained CLIP weights, which are not available
+  offline, and random weights would measure noise (tests/librarian/test_clip_candidates_verified.py
+  checks that path with planted vectors instead).
+- imagededup: PHash, DHash, WHash and AHash at their default distance (10), around it and at 16;
+  its CNN method only if its MobileNet weights load (they are downloaded on first use).
 - imagehash: `phash` of each file, every pair compared, at common Hamming thresholds.
 
 Scores are pairwise against the ground truth (two files are duplicates when they come from the
-same source photo): precision, recall, F1, and recall per kind of copy (original vs copy).
+same source photo, or are the two takes of one scene): precision, recall, F1, false pairs that
+touch a singleton, and recall per kind of copy (original vs copy; first vs second take).
 Times are wall seconds from files to pairs; Loupe and imagededup each get `--workers` worker
-processes, plain imagehash runs in the main process. Loupe's time is its whole ingest (which
+processes, plain imagehash runs in the main process. Loupe's time is its whole ingest without OCR (which
 also writes previews, thumbnails and colours, needed anyway for search) plus the queue
 refresh; the refresh alone is reported too, as that is all the queues cost in a library that
-is indexed anyway. Prints markdown tables, then ONE JSON line with every figure.
+is indexed anyway; per 1,000 assets, the refresh (candidates + verification) is set beside
+imagededup's matching, and the features' share of the ingest beside its hashing.
+Prints markdown tables, then ONE JSON line with every figure.
 """
 
 from __future__ import annotations
@@ -52,7 +58,7 @@ from loupe_core.settings import Settings
 
 QUICK_SOURCES = 16
 DUPLICATED_SHARE = 2 / 3
-IMAGEDEDUP_THRESHOLDS = (4, 6, 8, 10, 12)  # 10 is imagededup's default max_distance_threshold
+IMAGEDEDUP_THRESHOLDS = (4, 6, 8, 10, 12, 16)  # 10 is imagededup's default max_distance_threshold
 IMAGEHASH_THRESHOLDS = (4, 8, 10)
 LOUPE_DEFAULT = (
     int(Settings.model_fields["duplicate_phash_distance"].default),
@@ -63,7 +69,13 @@ LOUPE_CONFIGS = ((8, 0), (10, 0), (12, 0), LOUPE_DEFAULT)
 CNN_MIN_SIMILARITY = 0.9  # imagededup's default min_similarity_threshold
 LOUPE_BOTH = "loupe exact+visual"
 LOUPE_CLUSTERS = "loupe clusters (exact+visual)"
-NEAR_NOT_MEASURED = "needs trained CLIP weights (none offline; random weights would measure noise)"
+LOUPE_NEAR = "loupe near (geometric)"
+LOUPE_ALL = "loupe all queues"
+LOUPE_ALL_CLUSTERS = "loupe clusters (all queues)"
+NEAR_NOT_MEASURED = (
+    "needs trained CLIP weights (none offline; random weights would measure noise); the geometric filter "
+    "on CLIP candidates is exercised with planted vectors in tests/librarian/test_clip_candidates_verified.py"
+)
 
 Pair = tuple[str, str]
 
@@ -103,13 +115,20 @@ def measure_loupe(corpus: Corpus, work: Path, workers: int) -> tuple[list[Detect
     Returns the detections and the ingest's own figures (time per stage, from its report).
     """
     from indexer.pipeline import run_index
+    from loupe_core.feature_files import FeatureFiles
     from loupe_core.librarian.clusters import duplicate_clusters
     from loupe_core.librarian.db import open_librarian_db
     from loupe_core.librarian.duplicates import DuplicateFinder, DuplicateQueue, DuplicateThresholds
     from loupe_core.store.factory import open_store
 
     settings = Settings(
-        data_dir=work, backend="embedded", clip_model="", text_model="", device="cpu", index_workers=workers
+        data_dir=work,
+        backend="embedded",
+        clip_model="",
+        text_model="",
+        ocr=False,
+        device="cpu",
+        index_workers=workers,
     )
     store = open_store(settings)
     try:
@@ -122,7 +141,7 @@ def measure_loupe(corpus: Corpus, work: Path, workers: int) -> tuple[list[Detect
         for distance, agreeing in LOUPE_CONFIGS:
             db = open_librarian_db(work / f"librarian-d{distance}-a{agreeing}.sqlite3")
             started = time.perf_counter()
-            thresholds = DuplicateThresholds(phash_distance=distance, agreeing_distance=agreeing)
+            thresholds = DuplicateThresholds(phash_distance=distance, agreeing_distance=agreeing, geometric=None)
             DuplicateFinder(store, db, thresholds).refresh()
             clusters = [
                 c
@@ -146,8 +165,40 @@ def measure_loupe(corpus: Corpus, work: Path, workers: int) -> tuple[list[Detect
                 detections.append(Detection("loupe exact", "sha256", exact, ingest_s, refresh_s, extra))
                 detections.append(Detection("loupe visual", label, visual, ingest_s, refresh_s, extra))
                 detections.append(Detection(LOUPE_CLUSTERS, label, grouped, ingest_s, refresh_s, extra))
+        db = open_librarian_db(work / "librarian-all.sqlite3")
+        started = time.perf_counter()
+        DuplicateFinder(
+            store, db, DuplicateThresholds.from_settings(settings), FeatureFiles(settings.features_dir)
+        ).refresh()
+        refresh_s = time.perf_counter() - started
+        queues = {
+            queue: duplicate_clusters(store, db, queue, None)
+            for queue in (DuplicateQueue.exact, DuplicateQueue.visual, DuplicateQueue.near)
+        }
+        db.close()
+        found = {q: {ordered(names[p.a], names[p.b]) for c in cs for p in c.pairs} for q, cs in queues.items()}
+        grouped = {
+            ordered(names[a.id], names[b.id])
+            for cs in queues.values()
+            for c in cs
+            for a, b in itertools.combinations(c.members, 2)
+        }
+        per_1000 = round(refresh_s / len(corpus.files) * 1000, 3)
+        extra = {"refresh_s": round(refresh_s, 4), "refresh_s_per_1000": per_1000}
+        label = "default settings, no model"
+        all_pairs = set().union(*found.values())
+        detections.append(Detection(LOUPE_NEAR, label, found[DuplicateQueue.near], ingest_s, refresh_s, extra))
+        detections.append(Detection(LOUPE_ALL, label, all_pairs, ingest_s, refresh_s, extra))
+        detections.append(Detection(LOUPE_ALL_CLUSTERS, label, grouped, ingest_s, refresh_s, extra))
         stages = {stage: round(seconds, 3) for stage, seconds in report.stage_seconds.items()}
-        return detections, {"time_s": round(ingest_s, 3), "stage_s": stages}
+        features_bytes = [f.stat().st_size for f in settings.features_dir.iterdir()]
+        return detections, {
+            "time_s": round(ingest_s, 3),
+            "stage_s": stages,
+            "features_s_per_1000": round(stages.get("features", 0.0) / len(corpus.files) * 1000, 3),
+            "features_bytes_mean": round(sum(features_bytes) / max(1, len(features_bytes))),
+            "features_bytes_max": max(features_bytes, default=0),
+        }
     finally:
         store.close()
 
@@ -213,8 +264,11 @@ def measure_imagehash(corpus: Corpus) -> list[Detection]:
     return detections
 
 
-def score(detection: Detection, truth: set[Pair], by_variant: dict[str, list[Pair]]) -> dict[str, Any]:
-    """Pairwise precision/recall/F1 against every same-source pair, and recall of each kind of copy."""
+def score(
+    detection: Detection, truth: set[Pair], by_variant: dict[str, list[Pair]], singletons: set[str], files: int
+) -> dict[str, Any]:
+    """Pairwise precision/recall/F1 against every same-source pair, false pairs touching a singleton,
+    recall of each kind of copy, and the matching time per 1,000 assets."""
     hits = len(detection.pairs & truth)
     precision = hits / len(detection.pairs) if detection.pairs else 0.0
     recall = hits / len(truth) if truth else 0.0
@@ -231,9 +285,11 @@ def score(detection: Detection, truth: set[Pair], by_variant: dict[str, list[Pai
         "f1": round(f1, 4),
         "found_pairs": len(detection.pairs),
         "false_pairs": len(detection.pairs) - hits,
+        "singleton_false_pairs": sum(1 for a, b in detection.pairs if a in singletons or b in singletons),
         "time_s": round(detection.time_s, 3),
         "hash_s": round(detection.hash_s, 3),
         "match_s": round(detection.match_s, 4),
+        "match_s_per_1000": round(detection.match_s / files * 1000, 3),
         "variant_recall": variant_recall,
         **detection.extra,
     }
@@ -250,8 +306,9 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     cnn = measure_imagededup_cnn(corpus, args.workers)
     detections += [cnn] if isinstance(cnn, Detection) else []
     detections += measure_imagehash(corpus)
-    results = [score(detection, truth, by_variant) for detection in detections]
-    loupe = next(r for r in results if r["method"] == LOUPE_BOTH and r["threshold"].endswith("(default)"))
+    singletons = corpus.singletons()
+    results = [score(d, truth, by_variant, singletons, len(corpus.files)) for d in detections]
+    loupe = next(r for r in results if r["method"] == LOUPE_ALL)
     best = max((r for r in results if r["method"].startswith("imagededup")), key=lambda r: (r["f1"], -r["time_s"]))
     for result in results:
         result["f1_vs_best"] = round(result["f1"] / best["f1"], 3) if best["f1"] else None
@@ -265,6 +322,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "sources": corpus.origins,
             "duplicated_sources": duplicated,
             "distinct_sources": sum(corpus.origins.values()) - duplicated,
+            "second_take_pairs": len(by_variant["second_take"]),
             "variants": list(VARIANTS),
             "duplicate_pairs": len(truth),
             "negative_pairs": files * (files - 1) // 2 - len(truth),
@@ -291,7 +349,8 @@ def render(figures: dict[str, Any]) -> None:
     corpus = figures["corpus"]
     print(
         f"\nDuplicate detection: {corpus['files']} files ({corpus['duplicated_sources']} photos with "
-        f"{len(corpus['variants'])} copies each, {corpus['distinct_sources']} distinct), "
+        f"{len(corpus['variants']) - 1} copies each, {corpus['distinct_sources']} distinct, "
+        f"{corpus['second_take_pairs']} second-take pairs), "
         f"{corpus['duplicate_pairs']} duplicate and {corpus['negative_pairs']} negative pairs; "
         f"source photos {corpus['sources']}; {figures['workers']} worker process(es) per method\n"
     )
@@ -303,23 +362,32 @@ def render(figures: dict[str, Any]) -> None:
             f"{r['recall']:.3f}",
             f"{r['f1']:.3f}",
             r["false_pairs"],
+            r["singleton_false_pairs"],
+            f"{r['match_s_per_1000']:.2f}",
             f"{r['time_s']:.2f}",
             _cell(r["f1_vs_best"], 3),
             _cell(r["time_vs_best"], 2),
         ]
         for r in figures["results"]
     ]
-    headers = ["method", "threshold", "precision", "recall", "F1", "false pairs", "time s", "F1 / best", "time / best"]
+    headers = [
+        "method", "threshold", "precision", "recall", "F1", "false pairs", "singleton false", "match s / 1000",
+        "time s", "F1 / best", "time / best",
+    ]  # fmt: skip
     print_table(headers, rows)
     print(f"\nbest = {figures['best_imagededup']}, the imagededup configuration with the highest F1 here.")
-    ingest, loupe = figures["loupe_ingest"], next(r for r in figures["results"] if r["method"] == "loupe exact")
+    ingest, loupe = figures["loupe_ingest"], next(r for r in figures["results"] if r["method"] == LOUPE_ALL)
     print(
         f"Loupe's time = its whole ingest ({ingest['time_s']:.2f} s, of which renditions "
-        f"{ingest['stage_s'].get('renditions', 0):.2f} s) + the queue refresh ({loupe['refresh_s']:.3f} s)."
+        f"{ingest['stage_s'].get('renditions', 0):.2f} s, local features {ingest['stage_s'].get('features', 0):.2f} s "
+        f"= {ingest['features_s_per_1000']:.1f} s per 1,000 assets) + the refresh of all queues "
+        f"({loupe['refresh_s']:.3f} s = {loupe['refresh_s_per_1000']:.1f} s per 1,000 assets: candidates and "
+        f"geometric verification). Local features: {ingest['features_bytes_mean'] / 1000:.1f} kB per asset "
+        f"on average, {ingest['features_bytes_max'] / 1000:.1f} kB at most."
     )
     for name, reason in figures["not_run"].items():
         print(f"{name}: {reason}")
-    print("\nRecall per kind of copy (original vs copy)\n")
+    print("\nRecall per kind of copy (original vs copy; second_take: first vs second take)\n")
     rows = [
         [r["method"], r["threshold"], *(_cell(r["variant_recall"][v], 2) for v in VARIANTS)] for r in figures["results"]
     ]

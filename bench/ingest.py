@@ -9,6 +9,9 @@ no download) as a `local-dir:` model, then measures on the same images:
   with all cores (torch's default), which is faster alone but leaves no core to decode on;
 - end to end: `run_index` on the folder into a fresh store, with models loaded by a warm-up run
   (startup is reported separately, worker start-up is not: each run starts its pool).
+- end to end with text in images read (`LOUPE_OCR=true`): the same run, OCR's ms per image (worker
+  time, summed over processes) and the throughput ratio with it on and off. The generated images hold
+  no text, so this is mostly the detector's cost, which every image pays; recognition adds per line.
 
 The two alternate `--repeat` times (a busy neighbour then slows both alike) and medians are
 compared; the last run's time per stage is printed. CPU ms per image (all threads and worker
@@ -40,6 +43,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 from loupe_core.settings import Settings
 
 if TYPE_CHECKING:
+    from indexer.report import IndexReport
     from loupe_core.encoders.registry import Encoders
 
 QUICK_N = 48
@@ -173,6 +177,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             device="cpu",
             index_workers=args.workers,
             encoder_threads=args.threads,
+            ocr=False,  # the pipeline-vs-encoder figures as before; OCR is measured on top, below
         )
     )
     encoders = Encoders.from_settings(settings)
@@ -188,6 +193,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     images = [r.encoder_input.image() for r in inputs if isinstance(r, NewContent) and r.encoder_input is not None]
     encoder = [encoder_alone(encoders, images, settings.encode_batch_size)]
     pipeline: list[tuple[float, float]] = []
+    with_ocr: list[tuple[float, float]] = []
     peaks: dict[int, int] = {}
     for attempt in range(args.repeat):  # alternated, so a busy neighbour slows both sides alike
         fresh = settings.model_copy(update={"data_dir": work / f"data-{attempt}"})
@@ -201,11 +207,14 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         assert report.indexed == args.n and not report.failed, report.summary()
         pipeline.append((rate, 1000 * (main_cpu + report.stage_seconds["worker_cpu"]) / args.n))
         peaks |= sampled.peaks
+        ocr_report, ocr_rate = index_with_ocr(settings, work / f"data-ocr-{attempt}", library, encoders, args.n)
+        with_ocr.append((ocr_rate, 1000 * ocr_report.stage_seconds.get("ocr", 0.0) / args.n))
         encoder.append(encoder_alone(encoders, images, settings.encode_batch_size))
     threads = torch_threads()
     all_cores = all_cores_encoder(encoders, images, settings.encode_batch_size)
     encoder_rate, encoder_cpu = (statistics.median(values) for values in zip(*encoder, strict=True))
     pipeline_rate, pipeline_cpu = (statistics.median(values) for values in zip(*pipeline, strict=True))
+    ocr_rate, ocr_ms = (statistics.median(values) for values in zip(*with_ocr, strict=True))
     return {
         "bench": "ingest",
         "images": args.n,
@@ -227,8 +236,31 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "startup_s": round(startup_s, 2),
         "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_rss_worker_mb": round(max(peaks.values(), default=0) / 1024, 1),
+        "pipeline_ocr_img_s": round(ocr_rate, 2),
+        "ocr_throughput_ratio": round(ocr_rate / pipeline_rate, 3),
+        "ocr_ms_per_image": round(ocr_ms, 1),
         "stage_s": {stage: round(seconds, 2) for stage, seconds in report.stage_seconds.items()},
+        "stage_s_with_ocr": {stage: round(seconds, 2) for stage, seconds in ocr_report.stage_seconds.items()},
     }
+
+
+def index_with_ocr(
+    settings: Settings, data_dir: Path, library: Path, encoders: Encoders, count: int
+) -> tuple[IndexReport, float]:
+    """The same run with text in images read (`LOUPE_OCR=true`, the default): its report and images/s."""
+    from indexer.pipeline import run_index
+    from indexer.report import Reason
+    from loupe_core.store.factory import open_store
+
+    fresh = settings.model_copy(update={"data_dir": data_dir, "ocr": True})
+    store = open_store(fresh)
+    started = time.perf_counter()
+    report = run_index(fresh, library, None, quiet=True, store=store, encoders=encoders)
+    rate = count / (time.perf_counter() - started)
+    store.close()
+    unread = [n for n in report.notices if n.reason in (Reason.ocr_timeout, Reason.ocr_failed)]
+    assert report.indexed == count and not report.failed and not unread, (report.summary(), unread[:3])
+    return report, rate
 
 
 def render(figures: dict[str, Any]) -> None:
@@ -237,6 +269,11 @@ def render(figures: dict[str, Any]) -> None:
     print("\nTime per stage, last run (worker stages summed over processes, main-process stages wall time)\n")
     rows = [[stage, f"{s:.2f}", f"{1000 * s / figures['images']:.1f}"] for stage, s in figures["stage_s"].items()]
     print_table(["stage", "seconds", "ms / image"], rows)
+    print("\nTime per stage, last run with text in images read (LOUPE_OCR=true)\n")
+    stages = figures["stage_s_with_ocr"].items()
+    print_table(
+        ["stage", "seconds", "ms / image"], [[k, f"{s:.2f}", f"{1000 * s / figures['images']:.1f}"] for k, s in stages]
+    )
     print()
 
 

@@ -2,11 +2,14 @@
 
     .venv/bin/python bench/load.py --n 20000 --duration 60 --concurrency 8
     .venv/bin/python bench/load.py --quick
+    .venv/bin/python bench/load.py --quick --opensearch-url http://127.0.0.1:9201,http://127.0.0.1:9202
 
 Mix: keyword searches, keyword + facet filters, hybrid searches (query encoding included)
 and clicks on earlier results. Reports throughput, p50/p99 latency and the error rate, then
 checks the search log: what it stored must equal what it says it wrote, and drops are shown.
-Traffic goes to 127.0.0.1 only and stops by itself after `--duration` seconds.
+Traffic goes to 127.0.0.1 only and stops by itself after `--duration` seconds. With
+`--opensearch-url` the server runs on that cluster (1 replica, fresh indices under their own
+prefix, dropped at the end); `bench/cluster_faults.py` runs this load through node failures.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -40,9 +45,48 @@ WORDS = ["mountain", "sunset", "coffee", "team", "product", "storm clouds", "cit
 MIX = [("keyword", 0.45), ("facets", 0.2), ("hybrid", 0.2), ("click", 0.15)]
 
 
-def prepare(data_dir: Path, n: int) -> str:
-    """Load N synthetic assets into an embedded store and create an admin key for the client."""
-    settings = Settings(data_dir=data_dir)
+def load_settings(data_dir: Path, opensearch_url: str | None) -> Settings:
+    """The embedded store, or `opensearch_url`'s cluster with one replica under a fresh prefix."""
+    if opensearch_url is None:
+        return Settings(data_dir=data_dir)
+    return Settings(
+        data_dir=data_dir,
+        backend="opensearch",
+        opensearch_url=opensearch_url,
+        index_prefix=f"loupe-load-{uuid.uuid4().hex[:8]}-",
+        index_replicas=1,
+        opensearch_timeout_s=30,
+    )
+
+
+def server_env(settings: Settings) -> dict[str, str]:
+    """What `loupe serve` needs to open the same store as `prepare` filled."""
+    env = {**os.environ, "LOUPE_DATA_DIR": str(settings.data_dir), "LOUPE_CLIP_MODEL": ""}
+    if settings.backend == "opensearch":
+        env |= {
+            "LOUPE_BACKEND": "opensearch",
+            "LOUPE_OPENSEARCH_URL": settings.opensearch_url,
+            "LOUPE_OPENSEARCH_TIMEOUT_S": str(settings.opensearch_timeout_s),
+            "LOUPE_INDEX_PREFIX": settings.index_prefix,
+            "LOUPE_INDEX_REPLICAS": str(settings.index_replicas),
+        }
+    return env
+
+
+def drop_indices(settings: Settings) -> None:
+    """A cluster outlives the run: remove what it created there (its own prefix only)."""
+    if settings.backend == "opensearch":
+        from loupe_core.store.opensearch import OpenSearchStore
+
+        store = open_store(settings)
+        if isinstance(store, OpenSearchStore):
+            for lifecycle in store.lifecycles:
+                lifecycle.drop()
+        store.close()
+
+
+def prepare(settings: Settings, n: int) -> str:
+    """Load N synthetic assets into the store and create an admin key for the client."""
     store = open_store(settings)
     library = SyntheticLibrary(n)
     rng = np.random.default_rng(1)
@@ -78,7 +122,10 @@ async def one_request(
     return response.status_code
 
 
-async def run_load(base: str, key: str, duration: float, concurrency: int) -> dict[str, object]:
+async def run_load(
+    base: str, key: str, duration: float, concurrency: int, stop: threading.Event | None = None
+) -> dict[str, object]:
+    """Load for `duration` seconds, or until `stop` is set (a fault sequence in another thread ends)."""
     latencies: dict[str, list[float]] = {kind: [] for kind, _ in MIX}
     errors: dict[str, int] = {}
     query_ids: list[tuple[str, str]] = []
@@ -88,7 +135,7 @@ async def run_load(base: str, key: str, duration: float, concurrency: int) -> di
     async def worker(seed: int) -> None:
         rng = random.Random(seed)
         async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client:
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
                 kind = rng.choices(kinds, weights)[0]
                 started = time.perf_counter()
                 try:
@@ -112,15 +159,16 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients")
     parser.add_argument("--quick", action="store_true", help="2,000 assets, 10 s")
+    parser.add_argument("--opensearch-url", help="run the server on this cluster (comma-separated nodes)")
     args = parser.parse_args()
     if args.quick:
         args.n, args.duration = 2000, 10.0
     with tempfile.TemporaryDirectory(prefix="loupe-load-") as tmp:
-        data_dir = Path(tmp)
-        key = prepare(data_dir, args.n)
+        settings = load_settings(Path(tmp), args.opensearch_url)
+        key = prepare(settings, args.n)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "LOUPE_DATA_DIR": str(data_dir), "LOUPE_CLIP_MODEL": ""}
+        env = server_env(settings)
         server = subprocess.Popen(
             [str(ROOT / ".venv/bin/loupe"), "serve", "--port", str(port)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -135,6 +183,7 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            drop_indices(settings)
     latencies: dict[str, list[float]] = result["latencies"]  # type: ignore[assignment]
     errors: dict[str, int] = result["errors"]  # type: ignore[assignment]
     elapsed = float(result["elapsed"])  # type: ignore[arg-type]

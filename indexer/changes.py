@@ -17,6 +17,7 @@ from typing import Any
 from indexer.derive import FACTS_VERSION, DeriveSpec
 from loupe_core.curation import apply_curation
 from loupe_core.encoders.metadata_text import metadata_text
+from loupe_core.feature_files import FeatureFiles
 from loupe_core.schema import Asset
 
 VOLATILE_FIELDS = frozenset({"indexed_at", "image_vector", "text_vector"})
@@ -43,12 +44,14 @@ def _comparable(asset: Asset) -> dict[str, Any]:
 
 
 def renditions_present(asset: Asset, spec: DeriveSpec) -> bool:
-    """Both renditions on disk, and the content facts of this indexer version (`FACTS_VERSION`)."""
+    """Both renditions on disk, and the content facts of this indexer version (`FACTS_VERSION`);
+    local features too when they are wanted, so a library indexed before them gets them on the next run."""
     return (
         bool(asset.thumbnail and asset.preview)
         and asset.facts_version == FACTS_VERSION
         and (spec.thumbnails_dir / (asset.thumbnail or "")).is_file()
         and (spec.previews_dir / (asset.preview or "")).is_file()
+        and (spec.features_dir is None or FeatureFiles(spec.features_dir).has(asset.sha256 or ""))
     )
 
 

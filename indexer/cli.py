@@ -89,6 +89,7 @@ def render_summary(report: IndexReport) -> str:
         [
             *_listing("failed", report.failed),
             *_listing("skipped", report.skipped),
+            *_listing("notice", report.notices),
             f"{report.summary()}{reasons}",
         ]
     )

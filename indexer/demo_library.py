@@ -18,6 +18,8 @@ import numpy as np
 from PIL import ExifTags, Image
 from skimage import data
 
+from indexer.rendered_text import Lettering, letter
+
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = (
     "id", "file", "title", "description", "tags", "taxonomy", "owner", "groups",
@@ -39,6 +41,18 @@ def _chelsea_web_export() -> Image.Image:
     chelsea = Image.fromarray(_sample("chelsea"))
     size = (round(chelsea.width * DUPLICATE_SCALE), round(chelsea.height * DUPLICATE_SCALE))
     return chelsea.resize(size, Image.Resampling.LANCZOS)
+
+
+def _lettered(sample: str, *letterings: Lettering) -> Callable[[], Image.Image]:
+    """A real photo with text drawn on it (a sign, a label, a poster), for text-in-image search."""
+
+    def load() -> Image.Image:
+        image = Image.fromarray(_sample(sample)).convert("RGB")
+        for lettering in letterings:
+            image = letter(image, lettering)
+        return image
+
+    return load
 
 
 def _camera_upload(image: Image.Image, path: Path) -> None:
@@ -200,6 +214,34 @@ DEMO_ASSETS: tuple[DemoAsset, ...] = (
         "Motorcycle in the studio", "A sport motorcycle photographed in a studio from its left side.",
         "motorcycle; motorbike; vehicle; studio", "Transport/Motorcycles", "chen.li", "marketing",
         credit="Middlebury College stereo dataset (Scharstein et al.)", created_at="2014-06-01T10:00:00Z",
+    ),
+    # Text in images: the words drawn on these appear nowhere in their metadata, so a search for one
+    # of them ("bakery", "stargazing", "trade") finds the image by what is written in it.
+    DemoAsset(
+        "food/cafe-window-sign.jpg",
+        _lettered("coffee", Lettering("Lighthouse Bakery", 40, "plate", angle=-3, centre=(0.5, 0.16),
+                                      ink=(250, 246, 236), plate=(38, 70, 110))),
+        "demo-cafe-sign", "Café window, morning",
+        "The shop sign above an espresso on the counter, photographed for the local guide.",
+        "café; shop front; espresso; local guide", "Food/Drinks/Coffee; Places/Shops", "amara.okafor",
+        "marketing; brand", credit="Rachel Michetti for Pikolo Espresso Bar", created_at="2024-04-12T08:10:00Z",
+    ),
+    DemoAsset(
+        "events/observatory-open-evening-poster.jpg",
+        _lettered("rocket", Lettering("STARGAZING NIGHT", 44, "outline", angle=2, centre=(0.5, 0.12)),
+                  Lettering("Friday 21 March", 30, "shadow", centre=(0.5, 0.9))),
+        "demo-event-poster", "Observatory open evening, poster",
+        "Poster for the spring open evening, printed A2 and sent to schools.",
+        "poster; event; observatory; schools", "Marketing/Posters; Space/Events", "ben.hughes",
+        "marketing; editorial", credit="Design team", created_at="2025-02-20T16:00:00Z",
+    ),
+    DemoAsset(
+        "collections/coin-case-label.jpg",
+        _lettered("coins", Lettering("Hall of Ancient Trade", 26, "plate", angle=1.5, centre=(0.5, 0.86))),
+        "demo-coin-label", "Display case with its label",
+        "The coin case as visitors see it, with the gallery label in front.",
+        "display case; gallery label; visitors", "Culture/Archaeology; Objects/Coins", "dana.kowalski",
+        "editorial", credit="Brooklyn Museum", created_at="2019-06-03T10:30:00Z",
     ),
 )
 # fmt: on

@@ -29,7 +29,11 @@ from indexer.renditions import (
     rendition_name,
     write_webp,
 )
+from indexer.report import Reason
+from indexer.text_in_image import OCR_MAX_SIDE, OcrSpec, read_text
+from loupe_core.feature_files import FeatureFiles
 from loupe_core.images import file_type_of, upright
+from loupe_core.local_features import extract_local_features
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,10 @@ class DeriveSpec:
     thumbnail_px: int
     preview_px: int
     encoder_px: int | None = None
+    features_dir: Path | None = None
+    """Where local features go (geometric duplicate check); None when that check is off."""
+    ocr: OcrSpec | None = None
+    """How to read text in images; None when that is off."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ class ImageFacts:
     colors: list[str]
     color_families: list[str]
     color_lab: list[int]
+    ocr_text: str
     thumbnail: str
     preview: str
 
@@ -76,6 +85,10 @@ CONTENT_FIELDS = frozenset(f.name for f in fields(ImageFacts))
 FACTS_VERSION = 2
 """Raise it whenever derivation gains or changes a fact (2: CIELAB colours, colour families, text in
 images), so a library indexed by an older Loupe is derived again instead of keeping stale facts."""
+NO_FEATURES_NOTICE = (
+    "indexed, but no local features found (flat or featureless image): only an exact or visual "
+    "copy of it can be found as a duplicate"
+)
 
 
 @dataclass(frozen=True)
@@ -121,16 +134,25 @@ def draft_for(image: Image.Image, spec: DeriveSpec) -> None:
         return
     width, height = image.size
     scale = max(spec.preview_px / max(width, height), (spec.encoder_px or 0) / min(width, height))
+    if spec.ocr is not None:  # text 20 px high in the original must not shrink to 5 px
+        scale = max(scale, OCR_MAX_SIDE / max(width, height))
     if scale < 0.5:
         image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
 
 
 def derive_facts(
-    image: Image.Image, data: bytes, sha256: str, spec: DeriveSpec, timings: dict[str, float]
+    image: Image.Image,
+    data: bytes,
+    sha256: str,
+    spec: DeriveSpec,
+    timings: dict[str, float],
+    notices: list[tuple[Reason, str]] | None = None,
 ) -> tuple[ImageFacts, EncoderInput | None]:
     """Measure, hash and render an opened (not yet loaded) image; call inside `decoding_errors`.
 
-    `timings` receives seconds per stage (decode, renditions, analysis, encoder_input).
+    `timings` receives seconds per stage (decode, renditions, ocr, analysis, encoder_input, features);
+    `notices` what is worth telling about a file that is still indexed (no local features found, text in
+    the image not read in time).
     """
     header_size = image.size
     started = time.perf_counter()
@@ -149,6 +171,10 @@ def derive_facts(
     write_webp(preview, spec.previews_dir / name, PREVIEW_QUALITY, PREVIEW_METHOD)
     write_webp(thumbnail, spec.thumbnails_dir / name, THUMBNAIL_QUALITY)
     rendered = time.perf_counter()
+    text = read_text(shown, spec.ocr) if spec.ocr is not None else None
+    if text is not None and text.problem is not None and notices is not None:
+        notices.append(text.problem)
+    read = time.perf_counter()
     colours = colour_summary(thumbnail)
     facts = ImageFacts(
         sha256=sha256,
@@ -165,6 +191,7 @@ def derive_facts(
         colors=colours.colors,
         color_families=colours.families,
         color_lab=colours.lab,
+        ocr_text=text.text if text is not None else "",
         thumbnail=name,
         preview=name,
     )
@@ -177,10 +204,18 @@ def derive_facts(
         source = covering[0] if covering else shown
         encoder_input = EncoderInput.of(encoder_scale(source, spec.encoder_px))
     finished = time.perf_counter()
+    if spec.features_dir is not None:
+        # From the preview: bounded (preview_px) whatever the original's size, already upright.
+        features = extract_local_features(preview)
+        FeatureFiles(spec.features_dir).write(sha256, features)
+        if not len(features.plain) and notices is not None:
+            notices.append((Reason.no_local_features, NO_FEATURES_NOTICE))
+        timings["features"] = timings.get("features", 0.0) + time.perf_counter() - finished
     for stage, seconds in (
         ("decode", decoded - started),
         ("renditions", rendered - decoded),
-        ("analysis", analysed - rendered),
+        ("ocr", read - rendered),
+        ("analysis", analysed - read),
         ("encoder_input", finished - analysed),
     ):
         timings[stage] = timings.get(stage, 0.0) + seconds

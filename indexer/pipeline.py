@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from indexer.changes import Action, decide, renditions_present
 from indexer.commit import Batch, Committer
-from indexer.derive import DeriveSpec
+from indexer.derive_settings import derive_spec
 from indexer.encode import Draft, Embedder
 from indexer.journal import Journal, JournalEntry
 from indexer.manifest import ColumnMap
@@ -32,6 +32,7 @@ from indexer.prune import prune_missing
 from indexer.report import IndexProblem, IndexReport, Reason, validation_detail, write_error_report
 from indexer.scheduler import DerivePool
 from indexer.sources import Candidate, scan
+from indexer.text_in_image import engine_problem
 from indexer.worker import FileFailure, FileResult, FileTask, KnownContent, NewContent
 from loupe_core.encoders.device import resolve_device
 from loupe_core.encoders.registry import Encoders
@@ -78,13 +79,7 @@ class _IndexRun:
         self.report = report
         self.known = store.fingerprints()
         self.now = datetime.now(UTC)
-        self.spec = DeriveSpec(
-            settings.max_image_pixels,
-            settings.thumbnails_dir,
-            settings.previews_dir,
-            settings.thumbnail_px,
-            settings.preview_px,
-        )
+        self.spec = derive_spec(settings)
         self.encoder_ready = False
         self.committer = Committer(store, embedder, journal, report, settings.clip_model, self.now)
         self.batch = Batch()
@@ -171,6 +166,7 @@ class _IndexRun:
                 if self.spec.encoder_px is not None:
                     return FileTask(path, self.spec)
             asset = self._validated(path, {**fields, **result.facts.as_fields(), "indexed_at": self.now})
+            self.report.notices.extend(IndexProblem.of(path, reason, detail) for reason, detail in result.notices)
             if asset is not None:
                 pixels = result.encoder_input.image() if result.encoder_input is not None else None
                 self.batch.add(Draft(path, asset, pixels), fresh=True)
@@ -272,6 +268,9 @@ def run_index(
         report.warnings.append(message)
         console.print(f"warning: {message}", style="yellow", markup=False, highlight=False, soft_wrap=True)
 
+    if settings.ocr and (problem := engine_problem()) is not None:
+        warn(problem)
+        settings = settings.model_copy(update={"ocr": False})
     embedder = Embedder(encoders or Encoders.from_settings(settings), settings.encode_batch_size, warn)
     active = store if store is not None else open_store(settings)
     journal = Journal(settings.index_journal_path)

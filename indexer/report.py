@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 
 class Reason(StrEnum):
-    """Why a file was not indexed; stable codes that scripts can count on."""
+    """Why a file was not indexed (or, for notices, what to know about one that was); stable codes."""
 
     unsupported = "unsupported"
     bad_filename = "bad_filename"
@@ -34,6 +34,12 @@ class Reason(StrEnum):
     invalid_image = "invalid_image"
     encode_failed = "encode_failed"
     write_failed = "write_failed"
+    no_local_features = "no_local_features"
+    """A notice, not a failure: indexed, but the geometric duplicate check has nothing to compare."""
+    ocr_timeout = "ocr_timeout"
+    """A notice: indexed without text in image, because reading it took longer than the budget."""
+    ocr_failed = "ocr_failed"
+    """A notice: indexed without text in image, because the OCR engine raised an error."""
 
 
 def display_path(path: Path | str) -> str:
@@ -85,6 +91,8 @@ class IndexReport:
     failed: list[IndexProblem] = field(default_factory=list)
     skipped: list[IndexProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notices: list[IndexProblem] = field(default_factory=list)
+    """Files indexed with something worth knowing (no local features); never failures, even `--strict`."""
     strict: bool = False
     stage_seconds: dict[str, float] = field(default_factory=dict)
     """Time per stage: worker stages summed over processes, main-process stages wall time."""
@@ -107,6 +115,6 @@ class IndexReport:
 
 def write_error_report(report: IndexReport, destination: Path) -> None:
     """One JSON object per line, failures first; written whole, even when empty, so a stale file never lingers."""
-    lines = [problem.as_json() + "\n" for problem in (*report.failed, *report.skipped)]
+    lines = [problem.as_json() + "\n" for problem in (*report.failed, *report.skipped, *report.notices)]
     destination.parent.mkdir(parents=True, exist_ok=True)
     destination.write_text("".join(lines), encoding="utf-8")

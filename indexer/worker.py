@@ -64,6 +64,8 @@ class NewContent:
     embedded: EmbeddedMetadata
     encoder_input: EncoderInput | None
     timings: dict[str, float] = field(default_factory=dict)
+    notices: tuple[tuple[Reason, str], ...] = ()
+    """Indexed, but worth telling (no local features found)."""
 
 
 @dataclass(frozen=True)
@@ -129,9 +131,10 @@ def _process(task: FileTask, timings: dict[str, float]) -> FileResult:
             timings["metadata"] = time.perf_counter() - started
             if sha256 in task.reusable:
                 return KnownContent(sha256, modified, embedded, timings)
-            facts, encoder_input = derive_facts(image, data, sha256, task.spec, timings)
+            notices: list[tuple[Reason, str]] = []
+            facts, encoder_input = derive_facts(image, data, sha256, task.spec, timings, notices)
     except InvalidImage as exc:
         return FileFailure(IMAGE_REASONS[exc.kind], str(exc), timings)
     except MemoryError:
         return FileFailure(Reason.too_large, "not enough memory to decode this image", timings)
-    return NewContent(facts, modified, embedded, encoder_input, timings)
+    return NewContent(facts, modified, embedded, encoder_input, timings, tuple(notices))

@@ -14,11 +14,14 @@ from rich.console import Console
 from rich.table import Table
 
 from loupe_cli.demo_conflict import seed_librarian_edit
+from loupe_cli.demo_curation import seed_demo_rule
 from loupe_cli.demo_data_dir import DEMO_LIBRARY, claim_for_demo
 from loupe_cli.demo_users import DEMO_GROUPS, seed_demo_users
+from loupe_cli.demo_workspace import seed_demo_workspace
 from loupe_cli.serve import add_serve_arguments, serve
 from loupe_core.accounts.store import AccountStore
 from loupe_core.encoders.registry import Encoders
+from loupe_core.feature_files import FeatureFiles
 from loupe_core.librarian.db import open_librarian_db
 from loupe_core.librarian.duplicates import DuplicateFinder, DuplicateThresholds
 from loupe_core.settings import Settings
@@ -57,7 +60,8 @@ def find_duplicates(settings: Settings, store: AssetStore) -> None:
     """The duplicate queues a librarian's scan would fill, so copies fold in results from the start."""
     db = open_librarian_db(settings.librarian_db_path)
     try:
-        DuplicateFinder(store, db, DuplicateThresholds.from_settings(settings)).refresh()
+        thresholds = DuplicateThresholds.from_settings(settings)
+        DuplicateFinder(store, db, thresholds, FeatureFiles(settings.features_dir)).refresh()
     finally:
         db.close()
 
@@ -95,11 +99,15 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     accounts = AccountStore(settings.accounts_db_path)
     users = seed_demo_users(accounts)
     accounts.close()
+    seed_demo_workspace(settings)
+    seed_demo_rule(settings)
     table = Table("user", "role", "groups", "password", title="Demo accounts (demo only)")
     for user in users:
         table.add_row(user.name, user.role.value, ", ".join(user.groups) or "all", user.password)
     console.print(table)
     console.print("Guests may search without signing in (LOUPE_ANONYMOUS_ROLE=viewer, demo only).")
+    console.print("amara.okafor has a collection (shared with brand as editors) and a saved search with new results.")
+    console.print("A curated-results rule pins the café sign first for “espresso” (Librarian › Curated results).")
     if args.no_serve:
         return 0
     url = f"http://{args.host or settings.host}:{args.port or settings.port}/"

@@ -11,6 +11,10 @@ class AssetNotFound(LoupeError):
     """Missing, or invisible to the caller: the two are indistinguishable on purpose."""
 
 
+class RecordNotFound(LoupeError):
+    """A collection or saved search that does not exist or is not the caller's to open: indistinguishable."""
+
+
 class InvalidQuery(LoupeError):
     """The request cannot be turned into a query (bad filter value, page out of range...)."""
 
@@ -52,6 +56,11 @@ class TooManyRequests(LoupeError):
 
 class PayloadTooLarge(LoupeError):
     """An upload or request body is over its configured size limit."""
+
+
+class InvalidUpload(LoupeError):
+    """An upload request that cannot be taken as a whole (no files, too many); each file's own problem
+    is reported per file instead, so one bad file never costs the others."""
 
 
 class VersionConflict(LoupeError):

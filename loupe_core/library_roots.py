@@ -25,8 +25,10 @@ def _recorded(settings: Settings) -> list[Path]:
 
 
 def library_roots(settings: Settings) -> list[Path]:
-    """Read on every call: an index run may add a root while the server runs."""
-    return list(settings.library_roots) or _recorded(settings)
+    """Read on every call: an index run may add a root while the server runs.
+
+    The uploads folder is always one: Loupe wrote every file in it, under names it chose."""
+    return [*(list(settings.library_roots) or _recorded(settings)), settings.uploads_dir]
 
 
 def remember_root(settings: Settings, root: Path) -> None:

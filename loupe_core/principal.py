@@ -39,12 +39,16 @@ class Visibility:
     """Assets sharing any of these groups are visible."""
     hidden_statuses: frozenset[str] = frozenset()
     """Assets in these statuses are hidden, whoever owns them."""
+    owner_only_statuses: frozenset[str] = frozenset()
+    """Assets in these statuses are visible through ownership only: sharing a group does not reach them
+    (an upload waiting for approval is its owner's, not yet its groups')."""
 
     def allows(self, owner: str | None, groups: Iterable[str], status: str) -> bool:
         if self.unrestricted:
             return True
-        granted = (self.owner is not None and owner == self.owner) or not self.groups.isdisjoint(groups)
-        return granted and status not in self.hidden_statuses
+        by_owner = self.owner is not None and owner == self.owner
+        by_group = not self.groups.isdisjoint(groups) and status not in self.owner_only_statuses
+        return (by_owner or by_group) and status not in self.hidden_statuses
 
 
 GUEST_ID = "(guest)"
@@ -78,6 +82,7 @@ class Principal:
             owner=None if self.is_guest else self.user_id,
             groups=self.groups,
             hidden_statuses=frozenset({"archived", "retired"}),
+            owner_only_statuses=frozenset({"draft"}),
         )
 
 

@@ -6,7 +6,7 @@ language (SQL + NumPy, or OpenSearch DSL) and answers with a `SearchResult`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -106,6 +106,10 @@ class Filters(BaseModel):
     created_to: date | None = None
     ids: tuple[str, ...] | None = None
     exclude_ids: tuple[str, ...] = ()
+    has_text: bool | None = None
+    """True: only assets with text read in the image (`ocr_text`); False: only those without; None: all."""
+    indexed_after: datetime | None = None
+    """Assets indexed strictly after this instant: what a saved search counts as "new since you last ran it"."""
 
     @field_validator("taxonomy")
     @classmethod
@@ -123,6 +127,14 @@ class Filters(BaseModel):
             raise ValueError(str(exc)) from exc
         name = value.strip().lower()
         return name if name in NAMED_COLOURS else rgb_to_hex(hex_to_rgb(name))
+
+    @field_validator("indexed_after")
+    @classmethod
+    def _utc_instant(cls, value: datetime | None) -> datetime | None:
+        """UTC, like stored `indexed_at`, so both backends compare one instant (SQLite compares ISO text)."""
+        if value is None:
+            return None
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
     @property
     def color_lab(self) -> int | None:

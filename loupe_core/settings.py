@@ -25,11 +25,39 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), description="Embedded store, thumbnails and logs live here.")
     backend: Literal["embedded", "opensearch"] = "embedded"
-    opensearch_url: str = "http://127.0.0.1:9250"
+    opensearch_url: str = Field(
+        default="http://127.0.0.1:9250",
+        min_length=1,
+        description="One URL, or a cluster's nodes comma-separated: requests go round-robin and move on "
+        "from a node that refuses connections.",
+    )
     opensearch_timeout_s: float = Field(default=5.0, gt=0)
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0, description="How long a write waits for a lock.")
     index_prefix: str = Field(default="loupe-", pattern=r"^[a-z0-9][a-z0-9_\-]*$")
     mappings_dir: Path = REPO_ROOT / "mappings"
+    # OpenSearch index settings: unset keeps mappings/assets.json's value; applied when an index is
+    # created, so an existing deployment picks them up with `loupe reindex`.
+    index_shards: int | None = Field(
+        default=None, ge=1, le=1024, description="Primary shards of the assets index (file: 1). The search log keeps 1."
+    )
+    index_replicas: int | None = Field(
+        default=None, ge=0, le=16, description="Copies of each shard on other nodes, assets and search log (file: 0)."
+    )
+    index_refresh_interval: str | None = Field(
+        default=None,
+        pattern=r"^(-1|[1-9][0-9]*(ms|s|m))$",
+        description="How soon a write is searchable in the assets index: 1s, 30s, -1 = only on refresh (unset: 1s).",
+    )
+    hnsw_m: int | None = Field(default=None, ge=2, le=100, description="HNSW graph links per vector (file: 16).")
+    hnsw_ef_construction: int | None = Field(
+        default=None, ge=2, le=4096, description="HNSW candidate list while building (file: 128)."
+    )
+    hnsw_ef_search: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000,
+        description="HNSW candidate list per query, at least k (unset: 100); more finds more true neighbours, slower.",
+    )
 
     clip_model: str = Field(
         default="ViT-B-32:laion2b_s34b_b79k",
@@ -61,6 +89,14 @@ class Settings(BaseSettings):
 
     max_image_pixels: int = Field(default=80_000_000, ge=1, description="Decompression-bomb limit.")
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    max_upload_files: int = Field(default=20, ge=1, le=500, description="Files one upload request may carry.")
+    uploads_per_minute: int = Field(default=60, ge=1, description="Files one user may upload a minute.")
+    upload_orphan_grace_s: float = Field(
+        default=3600,
+        ge=0,
+        description="An uploaded file with no asset this old is a crash's leftover and is removed (younger: "
+        "maybe an upload in flight).",
+    )
     thumbnail_px: int = Field(default=320, ge=32, le=2048)
     preview_px: int = Field(default=1024, ge=64, le=4096, description="Longest side of the large preview rendition.")
     index_workers: int | None = Field(
@@ -69,6 +105,20 @@ class Settings(BaseSettings):
         le=256,
         description="Decode/derive processes for `loupe index`; unset = half the cores, the encoder's torch "
         "threads get the rest (all cores but one with a GPU).",
+    )
+
+    ocr: bool = Field(default=True, description="Read text in images (signs, labels, posters) into `ocr_text`.")
+    ocr_languages: list[Literal["en", "zh"]] = Field(
+        default_factory=lambda: ["en"],
+        min_length=1,
+        description="Scripts kept from what the OCR model reads, for this library (JSON list): words in any "
+        "other script are dropped as noise.",
+    )
+    ocr_timeout_s: float = Field(
+        default=10.0, gt=0, le=600, description="Time budget to read one image's text; past it, indexed without text."
+    )
+    ocr_min_confidence: float = Field(
+        default=0.8, ge=0, le=1, description="Least mean character confidence for a word to be kept (noise filter)."
     )
 
     knn_candidates: int = Field(default=100, ge=1, le=10_000, description="k for vector search before paging.")
@@ -124,6 +174,24 @@ class Settings(BaseSettings):
         description="A pair also counts as visual when pHash AND dHash are both within this distance.",
     )
     duplicate_near_cosine: float = Field(default=0.9, gt=0, le=1)
+    duplicate_geometric: bool = Field(
+        default=True,
+        description="Keep ORB local features per content (~47 kB) and fill the near queue by geometric "
+        "verification: with no model from descriptor votes, with CLIP as the filter on its k-NN candidates.",
+    )
+    duplicate_geometric_min_inliers: int = Field(
+        default=15, ge=8, le=500, description="Matched points one homography must explain for a near pair."
+    )
+    duplicate_geometric_min_coverage: float = Field(
+        default=0.05,
+        gt=0,
+        le=1,
+        description="Share of the smaller image those points must span (a shared caption line is also refused "
+        "for being thin, whatever its area).",
+    )
+    duplicate_geometric_candidates: int = Field(
+        default=10, ge=1, le=100, description="Assets verified per new asset: the ones sharing most descriptors."
+    )
     show_expired_to_viewers: bool = False
     expiring_days: int = Field(default=30, ge=0, le=3650)
     search_log_capacity: int = Field(default=10_000, ge=1)
@@ -157,6 +225,16 @@ class Settings(BaseSettings):
         return self.data_dir / "previews"
 
     @property
+    def uploads_dir(self) -> Path:
+        """The managed library folder of uploaded originals, named by asset id (never by the client)."""
+        return self.data_dir / "uploads"
+
+    @property
+    def features_dir(self) -> Path:
+        """Local features per content (sha256), for the geometric duplicate check."""
+        return self.data_dir / "features"
+
+    @property
     def index_journal_path(self) -> Path:
         """The indexer's resumable per-file journal (states, kept vectors, path -> asset id)."""
         return self.data_dir / "index-journal.sqlite3"
@@ -168,6 +246,15 @@ class Settings(BaseSettings):
     @property
     def librarian_db_path(self) -> Path:
         return self.data_dir / "librarian.sqlite3"
+
+    @property
+    def collections_db_path(self) -> Path:
+        """Collections (lightboxes), their items and shares: people's own data, the same on both backends."""
+        return self.data_dir / "collections.sqlite3"
+
+    @property
+    def saved_searches_db_path(self) -> Path:
+        return self.data_dir / "saved_searches.sqlite3"
 
     @property
     def relevance_floors_path(self) -> Path:

@@ -14,12 +14,28 @@ from loupe_core.settings import Settings
 from loupe_core.store.base import AssetStore
 from search_api.errors import ERROR_RESPONSES, install_error_handlers
 from search_api.hardening import BodySizeLimit, SecurityHeaders
-from search_api.routers import admin, analytics, assets, curation_rules, events, health, librarian, search, usage
+from search_api.routers import (
+    admin,
+    analytics,
+    approvals,
+    assets,
+    collections,
+    curation_rules,
+    events,
+    health,
+    librarian,
+    saved_searches,
+    search,
+    uploads,
+    usage,
+)
 from search_api.services import Services
 
 log = logging.getLogger("loupe.api")
 MULTIPART_OVERHEAD = 64 * 1024
 """Room for multipart boundaries and form fields around an upload at the size limit."""
+UPLOAD_ROUTES = (("POST", "/api/assets"), ("POST", "/upload"))
+"""The API's and the upload page's: they take up to `max_upload_files` files at the size limit each."""
 
 
 def _finish_pending_merges(services: Services) -> None:
@@ -58,13 +74,22 @@ def create_app(settings: Settings, store: AssetStore | None = None, encoders: En
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, limit=settings.max_upload_bytes + MULTIPART_OVERHEAD)
+    upload_body = settings.max_upload_files * (settings.max_upload_bytes + MULTIPART_OVERHEAD)
+    app.add_middleware(
+        BodySizeLimit,
+        limit=settings.max_upload_bytes + MULTIPART_OVERHEAD,
+        wider=dict.fromkeys(UPLOAD_ROUTES, upload_body),
+    )
     app.add_middleware(SecurityHeaders)
     for router in (
         search.router,
+        uploads.router,
         assets.router,
         events.router,
+        collections.router,
+        saved_searches.router,
         librarian.router,
+        approvals.router,
         curation_rules.router,
         usage.router,
         analytics.router,

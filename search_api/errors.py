@@ -21,9 +21,11 @@ from loupe_core.errors import (
     Forbidden,
     InvalidImage,
     InvalidQuery,
+    InvalidUpload,
     LoupeError,
     NotAuthenticated,
     PayloadTooLarge,
+    RecordNotFound,
     TooManyRequests,
     VersionConflict,
 )
@@ -32,12 +34,14 @@ log = logging.getLogger("loupe.api")
 
 STATUS_OF: dict[type[LoupeError], tuple[int, str]] = {
     AssetNotFound: (404, "not_found"),
+    RecordNotFound: (404, "not_found"),
     NotAuthenticated: (401, "not_authenticated"),
     Forbidden: (403, "forbidden"),
     TooManyRequests: (429, "too_many_requests"),
     PayloadTooLarge: (413, "payload_too_large"),
     InvalidQuery: (400, "invalid_query"),
     InvalidImage: (400, "invalid_image"),
+    InvalidUpload: (400, "invalid_upload"),
     BackendUnavailable: (503, "backend_unavailable"),
     EncoderUnavailable: (503, "encoder_unavailable"),
 }

@@ -11,7 +11,7 @@ from loupe_core import query as qm
 from loupe_core.day_range import SupportedDay
 from loupe_core.errors import InvalidQuery
 from loupe_core.schema import LicenseState
-from search_api.deps import CurrentPrincipal, SettingsDep
+from search_api.deps import CurrentPrincipal, ServicesDep, SettingsDep
 
 MAX_QUERY_CHARS = 1000
 MAX_PAGE_SIZE = 100
@@ -23,6 +23,7 @@ MultiValue = Annotated[list[str], Query(max_length=50)]
 def search_query(
     principal: CurrentPrincipal,
     settings: SettingsDep,
+    services: ServicesDep,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Free text")] = "",
     mode: qm.SearchMode = qm.SearchMode.hybrid,
     taxonomy: MultiValue = [],  # noqa: B006 - FastAPI copies defaults per request
@@ -41,6 +42,12 @@ def search_query(
     ] = qm.DEFAULT_COLOR_DELTA_E,
     created_from: SupportedDay | None = None,
     created_to: SupportedDay | None = None,
+    has_text: Annotated[
+        bool | None, Query(description="true: only images with text read in them (OCR); false: only those without")
+    ] = None,
+    collection: Annotated[
+        str | None, Query(max_length=64, description="Only assets in this collection (those the caller may see)")
+    ] = None,
     facet: Annotated[list[qm.FacetName] | None, Query(max_length=10)] = None,
     sort: qm.SortOrder = qm.SortOrder.relevance,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
@@ -60,7 +67,10 @@ def search_query(
             color_delta_e=color_distance,
             created_from=created_from,
             created_to=created_to,
+            has_text=has_text,
         )
+        if collection:
+            filters = services.collections.narrow(principal, filters, collection)
         return qm.Query(
             text=q,
             mode=mode,

@@ -64,6 +64,8 @@ class Hit(BaseModel):
     asset: AssetSummary
     score: float
     highlights: dict[str, list[str]]
+    """Field -> the matched words marked with `<mark>`, HTML-escaped. `ocr_text` is text read in the image:
+    a fragment of a few words around the match (… where cut), which pages show as "text in image: …"."""
     evidence: dict[str, Evidence] | None = None
     """With `explain=true`: per ranked list (`keyword`, `image_vector`, `text_vector`)."""
     copies: list[AssetSummary] = []

@@ -42,7 +42,8 @@ def record_search(
 ) -> str:
     """Logs the search; `mode` overrides the result's mode where the input kind matters ("image")."""
     query_id = uuid.uuid4().hex
-    filters = query.filters.model_dump(mode="json", exclude_defaults=True)
+    # A collection filter arrives as its ids (up to 10,000): nobody typed them, the log keeps the rest.
+    filters = query.filters.model_dump(mode="json", exclude_defaults=True, exclude={"ids"})
     session = pseudonymous_session(request, services)
     event = SearchEvent(
         query_id=query_id,

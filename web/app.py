@@ -20,16 +20,20 @@ from search_api.app import create_app as create_api_app
 from web import (
     admin_routes,
     analytics_routes,
+    approval_routes,
     asset_edit_routes,
     asset_routes,
     auth_routes,
+    collection_routes,
     conflict_routes,
     curation_routes,
     duplicate_routes,
     librarian_routes,
     retirement_routes,
     routes,
+    saved_search_routes,
     suggest_routes,
+    upload_routes,
     vocabulary_routes,
 )
 from web.errors import install_page_not_found
@@ -41,7 +45,11 @@ ROUTERS = (
     suggest_routes.router,
     asset_edit_routes.router,
     asset_routes.router,  # after asset_edit_routes: its `/assets/{id:path}` matches `/assets/x/edit` too
+    upload_routes.router,
+    collection_routes.router,
+    saved_search_routes.router,
     librarian_routes.router,
+    approval_routes.router,
     duplicate_routes.router,
     conflict_routes.router,
     vocabulary_routes.router,

@@ -88,5 +88,10 @@ def asset_page(asset_id: str, request: Request, principal: CurrentPrincipal, ser
     if request.headers.get("HX-Request") != "true":
         record_use(services, principal, asset.id, "view", "page")
     view = asset_view(asset, principal)
-    context = {**view, "page_title": f"{asset.title or asset.id} – Loupe", "form": SearchForm()}
+    context = {
+        **view,
+        "page_title": f"{asset.title or asset.id} – Loupe",
+        "form": SearchForm(),
+        "asset_collections": None if principal.is_guest else services.collections.holding(principal, asset.id),
+    }
     return render(request, "pages/asset.html", context)

@@ -32,7 +32,8 @@ router = APIRouter(
 QUEUE_HELP = {
     DuplicateQueue.exact: "Byte-identical files (same SHA-256).",
     DuplicateQueue.visual: "Resized or recompressed copies (perceptual hashes within a few bits).",
-    DuplicateQueue.near: "Crops, edits and second takes (image embeddings very close).",
+    DuplicateQueue.near: "Crops, rotations, mirrors, edits and second takes: the same scene, confirmed by "
+    "matching points (no model needed); each pair says what matched.",
 }
 
 

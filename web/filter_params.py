@@ -58,4 +58,5 @@ ALL_FILTERS: tuple[FilterParam, ...] = (
     FilterParam("color", "color", "Colour like", companions=("color_distance",)),
     FilterParam("created_from", "created_from", "Created from"),
     FilterParam("created_to", "created_to", "Created to"),
+    FilterParam("has_text", "has_text", "Text in image", {"True": "yes", "False": "none"}),
 )

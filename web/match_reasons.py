@@ -15,7 +15,8 @@ from loupe_core.query import KEYWORD_LIST, VectorField
 from search_api.schemas import Hit
 
 MARKED = re.compile(r"<mark>(.*?)</mark>", re.IGNORECASE | re.DOTALL)
-FIELDS = ("title", "tags", "description")
+FIELDS = {"title": "title", "tags": "tags", "description": "description", "ocr_text": "text in image"}
+"""Highlighted field -> how the reason names it."""
 MAX_WORDS = 3
 PINNED = "Pinned by the librarians for this search"
 VECTOR_REASONS = {VectorField.text.value: "similar in meaning", VectorField.image.value: "similar image"}
@@ -38,7 +39,7 @@ def match_reason(hit: Hit) -> str | None:
     parts: list[str] = []
     if KEYWORD_LIST in evidence:
         words = marked_words(hit)
-        fields = [field for field in FIELDS if hit.highlights.get(field)]
+        fields = [label for field, label in FIELDS.items() if hit.highlights.get(field)]
         if words:
             parts.append(f"matched {', '.join(f'“{w}”' for w in words)} in {', '.join(fields)}")
         else:

@@ -38,6 +38,9 @@ class NavItem:
 
 SECTIONS: tuple[Link, ...] = (
     Link("Discover", "/", Permission.search, within=("/assets/", "/search/")),
+    Link("Collections", "/collections", Permission.search, within=("/collections",)),
+    Link("Saved searches", "/saved-searches", Permission.search),
+    Link("Upload", "/upload", Permission.upload),
     Link("Librarian", "/librarian/incomplete", Permission.librarian_reports, within=("/librarian/",)),
     Link("Analytics", "/analytics/zero-results", Permission.analytics, within=("/analytics/",)),
     Link("Audit log", "/admin/audit", Permission.audit, hidden_with=Permission.admin),
@@ -47,6 +50,7 @@ SECTIONS: tuple[Link, ...] = (
 TABS: dict[str, tuple[Link, ...]] = {
     "librarian": (
         Link("Incomplete metadata", "/librarian/incomplete", Permission.librarian_reports),
+        Link("Approvals", "/librarian/approvals", Permission.librarian_reports),
         Link("Duplicates", "/librarian/duplicates", Permission.librarian_reports),
         Link("Conflicts", "/librarian/conflicts", Permission.librarian_reports),
         Link("Licences", "/librarian/licences", Permission.librarian_reports),

@@ -15,6 +15,8 @@ NOTICES = {
     "merged": "Merged: the chosen asset was kept and the others retired.",
     "kept": "Kept the chosen asset and retired the others.",
     "not-duplicate": "Marked as not duplicates; the pair will not come back.",
+    "approved": "Approved: the asset is published to its groups.",
+    "rejected": "Rejected: the draft is retired, and your reason is in the audit log.",
     "conflict-keep_edit": "Kept the edited value; the source's value is set aside.",
     "conflict-take_source": "Took the source's value; the field follows its source again.",
     "term-saved": "Vocabulary term saved.",

@@ -30,6 +30,7 @@ from web.query_string import QueryString
 from web.rendering import render_variant
 from web.search_form import SearchForm
 from web.suggested_terms import suggested_terms
+from web.text_filter import text_in_image_form
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -49,6 +50,7 @@ def discover(
         "result": result,
         "facets": facet_groups(result.facets, query.filters, qs),
         "colour": colour_form(query.filters, qs),
+        "text_in_image": text_in_image_form(query.filters, qs),
         "chips": active_chips(query.filters, qs),
         "clear_url": clear_filters_url(qs),
         "first_page_url": qs.with_page(1),
@@ -57,6 +59,8 @@ def discover(
         "pagination": paginate(result.total, query.page, query.size, qs),
         "suggestions": suggested_terms(services, query.text) if stuck else [],
         "can_bulk_edit": may(principal, Permission.edit_any),
+        "collect": None if principal.is_guest else services.collections.editable(principal),
+        "save_search_action": None if principal.is_guest else "/saved-searches" + qs.without(()).removeprefix("/"),
         "reasons": {hit.asset.id: match_reason(hit) for hit in result.hits},
     }
     return render_variant(request, "pages/discover.html", "partials/_results.html", context)

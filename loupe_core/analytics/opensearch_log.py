@@ -52,6 +52,7 @@ from loupe_core.settings import Settings
 from loupe_core.store.opensearch.bulk import bulk_failure_reason, bulk_results
 from loupe_core.store.opensearch.client import Cluster
 from loupe_core.store.opensearch.filters import Clause
+from loupe_core.store.opensearch.index_tuning import tuned_search_log
 from loupe_core.store.opensearch.lifecycle import IndexLifecycle
 
 EXACT_BELOW = 40_000
@@ -96,7 +97,7 @@ class OpenSearchSearchLog:
     def from_settings(cls, settings: Settings) -> OpenSearchSearchLog:
         """No I/O. The log owns its client, as it is closed with the log, not with the store; the
         client is built, and retries, exactly as the store's."""
-        definition = load_index_definition(settings.mappings_dir, "search_log")
+        definition = tuned_search_log(load_index_definition(settings.mappings_dir, "search_log"), settings)
         return cls(IndexLifecycle(Cluster.from_settings(settings), settings.index_prefix, definition))
 
     def close(self) -> None:

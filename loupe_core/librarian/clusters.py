@@ -22,6 +22,8 @@ class DuplicatePair(BaseModel):
     a: str
     b: str
     score: float
+    explanation: str = ""
+    """What matched, in words (`same scene, 61 % overlap, rotated 4°, ...`); empty for exact and visual."""
 
 
 class DuplicateCluster(BaseModel):
@@ -63,14 +65,16 @@ def duplicate_clusters(
     conn = db.get()
     rejected = {(a, b) for a, b in conn.execute("SELECT a, b FROM not_duplicates")}
     rows = [
-        (a, b, score)
-        for a, b, score in conn.execute("SELECT a, b, score FROM duplicate_pairs WHERE queue = ?", (queue.value,))
+        (a, b, score, explanation)
+        for a, b, score, explanation in conn.execute(
+            "SELECT a, b, score, explanation FROM duplicate_pairs WHERE queue = ?", (queue.value,)
+        )
         if (a, b) not in rejected
     ]
     if not rows:
         return []
     visible = {a.id: a for a in store.scan(principal) if a.status not in RESOLVED}
-    pairs = [DuplicatePair(a=a, b=b, score=s) for a, b, s in rows if a in visible and b in visible]
+    pairs = [DuplicatePair(a=a, b=b, score=s, explanation=e) for a, b, s, e in rows if a in visible and b in visible]
     groups = _UnionFind()
     for pair in pairs:
         groups.union(pair.a, pair.b)

@@ -104,9 +104,12 @@ def can_edit(principal: Principal, asset: Asset) -> bool:
 
 
 def check_visibility_change(principal: Principal, before: Asset, values: dict[str, Any]) -> None:
-    """Only librarians and admins widen visibility or hand an asset over; contributors may narrow it."""
+    """Only librarians and admins widen visibility, hand an asset over or decide on a draft; contributors may
+    narrow who sees an asset."""
     if may(principal, Permission.edit_any):
         return
+    if before.status is AssetStatus.draft and AssetStatus(values.get("status", before.status)) != before.status:
+        raise Forbidden("a draft is approved or rejected by a librarian, in the approval queue")
     if "owner" in values and values["owner"] != before.owner:
         raise Forbidden("only librarians and admins may change an asset's owner")
     added = sorted(set(values.get("groups", before.groups)) - set(before.groups))
@@ -158,8 +161,11 @@ class AssetEditor:
         values_of: Callable[[Asset], dict[str, Any]],
         action: str,
         expected_version: str | None = None,
+        note: dict[str, Any] | None = None,
     ) -> Versioned:
-        """Edit with values computed from the current asset (recomputed if it moves meanwhile)."""
+        """Edit with values computed from the current asset (recomputed if it moves meanwhile).
+
+        `note`: recorded in the audit entry beside the changes (a rejection's reason)."""
 
         def checked(before: Asset) -> Asset:
             values = values_of(before)
@@ -178,7 +184,7 @@ class AssetEditor:
                     differing_fields(current.asset, values_of(current.asset)),
                 )
 
-        return self.write(principal, asset_id, checked, action, check=unmoved)
+        return self.write(principal, asset_id, checked, action, check=unmoved, note=note)
 
     def write(
         self,
@@ -189,6 +195,7 @@ class AssetEditor:
         *,
         check: Callable[[Versioned], None] | None = None,
         actor: str | None = None,
+        note: dict[str, Any] | None = None,
     ) -> Versioned:
         """Read, transform, write conditionally, audit; the one path every person's change takes.
 
@@ -212,7 +219,7 @@ class AssetEditor:
                 continue
             if report.failures:
                 raise InvalidQuery(f"could not save {asset_id!r}: {report.failures[0].reason}")
-            self.accounts.record(actor or principal.user_id, action, f"asset:{asset_id}", changes)
+            self.accounts.record(actor or principal.user_id, action, f"asset:{asset_id}", {**changes, **(note or {})})
             return Versioned(after, report.versions[asset_id])
         raise InvalidQuery(f"{asset_id!r} kept changing while it was saved ({WRITE_ATTEMPTS} tries); try again")
 

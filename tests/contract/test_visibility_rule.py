@@ -70,7 +70,7 @@ def expected(principal: Principal, licence: tuple[LicenseState, ...]) -> set[str
 
 class RuleHolder(Principal):
     """A caller whose rule is drawn directly, so rules no role produces today (no owner, other hidden
-    statuses) are checked too: the translations must follow the rule, not today's roles."""
+    or owner-only statuses) are checked too: the translations must follow the rule, not today's roles."""
 
     def __init__(self, rule: Visibility) -> None:
         super().__init__(user_id=rule.owner or "", role=Role.viewer)
@@ -95,6 +95,7 @@ callers = st.one_of(
         owner=st.sampled_from([None, "", "u1", "u2", "u3"]),
         groups=st.frozensets(st.sampled_from([*GROUPS, "g4"])),
         hidden_statuses=st.frozensets(st.sampled_from(statuses)),
+        owner_only_statuses=st.frozensets(st.sampled_from(statuses)),
     ).map(RuleHolder),
 )
 licence_filters = st.frozensets(st.sampled_from(list(LicenseState))).map(lambda s: tuple(sorted(s)))

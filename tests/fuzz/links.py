@@ -37,6 +37,18 @@ CREATED_ID = "$response.body#/id"
 ETAG = "$response.header.ETag"
 ASSET_OPERATIONS = [("get", ""), ("patch", ""), ("get", "/similar"), ("get", "/thumbnail"), ("get", "/file"),
                     ("get", "/suggestions"), ("post", "/suggestions")]  # fmt: skip
+NEW_COLLECTION = ("post", "/api/collections")
+COLLECTION = "/api/collections/{collection_id}"
+COLLECTION_OPERATIONS = [("get", ""), ("patch", ""), ("delete", ""), ("get", "/items"), ("delete", "/items"),
+                         ("get", "/download")]  # fmt: skip
+NEW_SAVED_SEARCH = ("post", "/api/saved-searches")
+SAVED_SEARCH = "/api/saved-searches/{saved_id}"
+SAVED_SEARCH_OPERATIONS = [("get", ""), ("patch", ""), ("delete", ""), ("post", "/run")]
+NEW_RULE = ("post", "/api/librarian/rules")
+RULE = "/api/librarian/rules/{rule_id}"
+RULE_DRAFT = {"name": "fuzz rule", "query": "cat", "pins": [{"asset_id": "cat-1", "position": 2}]}
+APPROVALS = ("get", "/api/librarian/approvals")
+DRAFT_ID = "$response.body#/drafts/0/id"
 LINKS = [
     *(Link(SEARCH, "200", (method, ASSET + tail), {"path.asset_id": HIT_ID}) for method, tail in ASSET_OPERATIONS),
     Link(("get", ASSET), "200", ("patch", ASSET), {"path.asset_id": CREATED_ID, "header.If-Match": ETAG}),
@@ -52,6 +64,20 @@ LINKS = [
     Link(NEW_USER, "201", ("post", "/api/admin/keys"), request_body={"user": CREATED_ID, "label": "fuzz"}),
     Link(("post", "/api/admin/keys"), "201", ("post", "/api/admin/keys/{key_id}/revoke"), {"path.key_id": CREATED_ID}),
     Link(NEW_USER, "201", ("get", "/api/admin/audit"), {"query.target": CREATED_ID}),
+    *(Link(NEW_COLLECTION, "201", (method, COLLECTION + tail), {"path.collection_id": CREATED_ID})
+      for method, tail in COLLECTION_OPERATIONS),
+    Link(NEW_COLLECTION, "201", ("post", COLLECTION + "/items"), {"path.collection_id": CREATED_ID},
+         request_body={"ids": ["cat-1"]}),
+    Link(NEW_COLLECTION, "201", ("put", COLLECTION + "/shares"), {"path.collection_id": CREATED_ID},
+         request_body={"shares": {"marketing": "viewer"}}),
+    *(Link(NEW_SAVED_SEARCH, "201", (method, SAVED_SEARCH + tail), {"path.saved_id": CREATED_ID})
+      for method, tail in SAVED_SEARCH_OPERATIONS),
+    Link(NEW_RULE, "201", ("get", RULE), {"path.rule_id": CREATED_ID}),
+    Link(NEW_RULE, "201", ("put", RULE), {"path.rule_id": CREATED_ID}, request_body=RULE_DRAFT),
+    Link(NEW_RULE, "201", ("delete", RULE), {"path.rule_id": CREATED_ID}),
+    Link(APPROVALS, "200", ("post", "/api/librarian/approvals/{asset_id}/approve"), {"path.asset_id": DRAFT_ID}),
+    Link(APPROVALS, "200", ("post", "/api/librarian/approvals/{asset_id}/reject"), {"path.asset_id": DRAFT_ID},
+         request_body={"reason": "fuzz"}),
 ]  # fmt: skip
 
 

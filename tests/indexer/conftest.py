@@ -42,6 +42,7 @@ def index_settings(tmp_path: Path, tiny_clip_dir: Path) -> Settings:
         device="cpu",
         encode_batch_size=BATCH_SIZE,
         thumbnail_px=32,
+        ocr=False,  # about half a second an image; tests/indexer/test_index_text_in_image.py turns it on
     )
 
 

@@ -61,7 +61,7 @@ def test_manifest_lists_every_file_once(tmp_path: Path) -> None:
         reader = csv.DictReader(handle)
         rows = list(reader)
     assert tuple(reader.fieldnames or ()) == MANIFEST_COLUMNS
-    assert len({row["id"] for row in rows}) == len({row["file"] for row in rows}) == len(DEMO_ASSETS) == 20
+    assert len({row["id"] for row in rows}) == len({row["file"] for row in rows}) == len(DEMO_ASSETS) == 23
     assert all((library / row["file"]).is_file() for row in rows)
     suffixes = {Path(row["file"]).suffix for row in rows}
     assert suffixes == {".jpg", ".png", ".tif", ".webp", ".gif"}
@@ -130,3 +130,21 @@ def test_calibrated_floors_keep_the_cat_and_drop_nonsense(
     assert cat.hits[0].asset.id == "demo-chelsea" and cat.total <= 3
     for mode in SearchMode:
         assert service.search(Query(text="qwxzv", mode=mode)).total == 0, mode
+
+
+@pytest.mark.parametrize(
+    ("word", "asset_id", "marked"),
+    [
+        ("bakery", "demo-cafe-sign", "Lighthouse <mark>Bakery</mark>"),
+        ("stargazing", "demo-event-poster", "<mark>STARGAZING</mark> NIGHT Friday 21 March"),
+        ("trade", "demo-coin-label", "Hall of Ancient <mark>Trade</mark>"),
+    ],
+)
+def test_a_word_written_only_in_a_demo_image_finds_it(
+    demo: Path, demo_store: AssetStore, word: str, asset_id: str, marked: str
+) -> None:
+    result = demo_store.search(Query(text=word, mode=SearchMode.keyword))
+
+    assert [(hit.asset.id, hit.highlights) for hit in result.hits] == [(asset_id, {"ocr_text": [marked]})]
+    metadata = demo_store.get(asset_id).model_dump(include={"title", "description", "tags", "filename"})
+    assert word not in str(metadata).lower()

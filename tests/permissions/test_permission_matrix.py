@@ -2,7 +2,8 @@
 Searches additionally hide expired licences from non-librarians (LOUPE_SHOW_EXPIRED_TO_VIEWERS).
 
 Expected sets come from the rule itself, computed here in Python: admins and librarians see
-everything; others see assets they own or share a group with, minus archived/retired ones.
+everything; others see assets they own or share a group with (drafts: only their own), minus
+archived/retired ones.
 Invisible assets answer 404 exactly like missing ones.
 """
 
@@ -30,7 +31,8 @@ def visible_ids(role: Role, assets: list[Asset]) -> set[str]:
     return {
         a.id
         for a in assets
-        if (a.owner == role.value or groups & set(a.groups)) and a.status.value not in ("archived", "retired")
+        if (a.owner == role.value or (groups & set(a.groups) and a.status.value != "draft"))
+        and a.status.value not in ("archived", "retired")
     }
 
 

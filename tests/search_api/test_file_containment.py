@@ -74,6 +74,7 @@ def test_configured_roots_replace_the_recorded_ones(tmp_path: Path) -> None:
     remember_root(recorded, tmp_path / "a")
     remember_root(recorded, tmp_path / "a")  # recorded once
     remember_root(recorded, tmp_path / "b")
-    assert library_roots(recorded) == [(tmp_path / "a").resolve(), (tmp_path / "b").resolve()]
+    uploads = recorded.uploads_dir
+    assert library_roots(recorded) == [(tmp_path / "a").resolve(), (tmp_path / "b").resolve(), uploads]
     configured = recorded.model_copy(update={"library_roots": [tmp_path / "c"]})
-    assert library_roots(configured) == [tmp_path / "c"]
+    assert library_roots(configured) == [tmp_path / "c", uploads]

@@ -132,3 +132,19 @@ def test_a_preview_download_counts_and_showing_it_does_not(served: Served) -> No
         fresh_before["views"],
         fresh_before["downloads"] + 1,
     )
+
+
+def test_a_collection_zip_counts_one_download_per_asset_delivered(served: Served) -> None:
+    analyst = served.as_role(Role.analyst)
+    made = served.client.post("/api/collections", json={"name": "Picks"}, headers=analyst)
+    assert made.status_code == 201, made.text
+    collection = made.json()["id"]
+    served.client.post(f"/api/collections/{collection}/items", json={"ids": ["poster", "fresh"]}, headers=analyst)
+    before = {a["asset_id"]: a["downloads"] for a in served.get(Role.admin, "/api/analytics/usage")["assets"]}
+
+    archive = served.client.get(f"/api/collections/{collection}/download", headers=analyst)
+    served.services.recorder.flush()
+
+    assert archive.status_code == 200 and archive.content[:2] == b"PK"
+    after = {a["asset_id"]: a["downloads"] for a in served.get(Role.admin, "/api/analytics/usage")["assets"]}
+    assert (after["poster"], after["fresh"]) == (before["poster"] + 1, before.get("fresh", 0) + 1)

@@ -51,6 +51,9 @@ def test_tabs_and_current_section_follow_the_path() -> None:
 
     assert [(i.label, i.current) for i in header_links(librarian, "/librarian/vocabulary")] == [
         ("Discover", False),
+        ("Collections", False),
+        ("Saved searches", False),
+        ("Upload", False),
         ("Librarian", True),
         ("Analytics", False),
         ("Audit log", False),

@@ -208,3 +208,20 @@ def test_bulk_edit_moves_assets_to_other_groups_and_owners(roles: Roles) -> None
     for asset_id in ("wf/camera-name", "wf/original"):
         asset = roles.services.store.get(asset_id)
         assert (asset.groups, asset.owner, asset.provenance["groups"]) == (["legal", "brand"], "lia", "edited")
+
+
+def test_a_near_pair_shows_what_matched_on_the_page_and_in_the_api(roles: Roles, librarian: dict[str, str]) -> None:
+    said = "same scene, 61 % overlap, rotated 4°, 87 matching points"
+    db = roles.services.librarian_db
+    with db.write() as tx:
+        tx.execute(
+            "INSERT INTO duplicate_pairs(a, b, queue, score, explanation) VALUES (?, ?, 'near', 0.61, ?)",
+            ("wf/camera-name", "wf/original", said),
+        )
+    try:
+        assert f"({said})" in page(roles, "/librarian/duplicates?queue=near", librarian)
+        clusters = roles.client.get("/api/librarian/duplicates?queue=near", headers=librarian).json()
+        assert [p["explanation"] for c in clusters for p in c["pairs"]] == [said]
+    finally:
+        with db.write() as tx:
+            tx.execute("DELETE FROM duplicate_pairs WHERE a = 'wf/camera-name' AND b = 'wf/original'")

@@ -65,10 +65,10 @@ def test_signed_out_browsers_go_to_the_login_form(roles: Roles, url: str) -> Non
 
 
 SECTIONS = {
-    Role.admin: ["Discover", "Librarian", "Analytics", "Admin"],
-    Role.librarian: ["Discover", "Librarian", "Analytics", "Audit log"],
+    Role.admin: ["Discover", "Upload", "Librarian", "Analytics", "Admin"],
+    Role.librarian: ["Discover", "Upload", "Librarian", "Analytics", "Audit log"],
     Role.analyst: ["Discover", "Analytics"],
-    Role.contributor: ["Discover"],
+    Role.contributor: ["Discover", "Upload"],
     Role.viewer: ["Discover"],
 }
 
@@ -78,7 +78,8 @@ def test_header_shows_only_the_sections_a_role_may_use(roles: Roles, role: Role)
     html = roles.client.get("/", headers=roles.headers[role]).text
     nav = html.split('<nav class="sections"', 1)[1].split("</nav>", 1)[0]
 
-    shown = [label for label in ("Discover", "Librarian", "Analytics", "Audit log", "Admin") if f">{label}</a>" in nav]
+    labels = ("Discover", "Upload", "Librarian", "Analytics", "Audit log", "Admin")
+    shown = [label for label in labels if f">{label}</a>" in nav]
     assert shown == SECTIONS[role]
     assert f"Signed in as <strong>{role.value}</strong>" in html
 
@@ -86,9 +87,9 @@ def test_header_shows_only_the_sections_a_role_may_use(roles: Roles, role: Role)
 @pytest.mark.parametrize(
     ("role", "present", "absent"),
     [
-        (Role.librarian, ('name="ids"', 'id="bulk-form"'), ()),
-        (Role.contributor, (), ('name="ids"', 'id="bulk-form"')),
-        (Role.viewer, (), ('name="ids"', 'id="bulk-form"')),
+        (Role.librarian, ('form="bulk-form"', 'id="bulk-form"'), ('id="collect-form"',)),
+        (Role.contributor, ('form="collect-form"', 'id="collect-form"'), ('form="bulk-form"', 'id="bulk-form"')),
+        (Role.viewer, ('form="collect-form"', 'id="collect-form"'), ('form="bulk-form"', 'id="bulk-form"')),
     ],
 )
 def test_bulk_selection_only_for_librarians(

@@ -251,12 +251,15 @@ class ColumnSnapshot:
         return mask
 
     def visibility_mask(self, visibility: Visibility) -> Mask:
-        """`Visibility.allows` as a mask: owner or any shared group, minus hidden statuses."""
+        """`Visibility.allows` as a mask: owner, or any shared group outside owner-only statuses, minus hidden."""
         mask = np.zeros(len(self.present), dtype=bool)
         if visibility.owner is not None:
             mask |= self._scalar_in("owner", [visibility.owner])
         if visibility.groups:
-            mask |= self._list_any("groups", visibility.groups)
+            shared = self._list_any("groups", visibility.groups)
+            if visibility.owner_only_statuses:
+                shared &= ~self._scalar_in("status", visibility.owner_only_statuses)
+            mask |= shared
         if visibility.hidden_statuses:
             mask &= ~self._scalar_in("status", visibility.hidden_statuses)
         return mask

@@ -87,6 +87,10 @@ def compile_filters(filters: Filters, visibility: Visibility | None, today: date
         add(("created_at >= ?", [filters.created_from.isoformat()]))
     if filters.created_to:
         add(("created_at < ?", [(filters.created_to + timedelta(days=1)).isoformat()]))
+    if filters.indexed_after:
+        add(("indexed_at > ?", [filters.indexed_after.isoformat()]))
+    if filters.has_text is not None:
+        add(("COALESCE(ocr_text, '') != ''" if filters.has_text else "COALESCE(ocr_text, '') = ''", []))
     if filters.ids is not None:
         add((f"id IN ({_placeholders(filters.ids)})", list(filters.ids)) if filters.ids else ("0", []))
     if filters.exclude_ids:
@@ -97,7 +101,7 @@ def compile_filters(filters: Filters, visibility: Visibility | None, today: date
 
 
 def visibility_clause(visibility: Visibility) -> SqlClause:
-    """`Visibility.allows` in SQL: owner or any shared group, minus hidden statuses."""
+    """`Visibility.allows` in SQL: owner, or any shared group outside owner-only statuses, minus hidden statuses."""
     parts: list[str] = []
     params: list[Any] = []
     if visibility.owner is not None:
@@ -106,6 +110,10 @@ def visibility_clause(visibility: Visibility) -> SqlClause:
     if visibility.groups:
         groups = sorted(visibility.groups)
         sql, sub = _term_subquery("groups", tuple(groups))
+        if visibility.owner_only_statuses:
+            owner_only = sorted(visibility.owner_only_statuses)
+            sql = f"({sql} AND status NOT IN ({_placeholders(owner_only)}))"
+            sub = [*sub, *owner_only]
         parts.append(sql)
         params.extend(sub)
     sql = "(" + (" OR ".join(parts) or "0") + ")"

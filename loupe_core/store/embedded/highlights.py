@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 
+from loupe_core.highlight_fragments import fragmented
 from loupe_core.store.embedded.fulltext import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, render_highlight
 from loupe_core.store.embedded.layout import FTS_TOKENIZER
 from loupe_core.store.embedded.writer import TAG_SEPARATOR
@@ -62,5 +63,5 @@ class PageHighlighter:
                 rendered = [h for h in (render_highlight(p) for p in pieces) if h]
                 if rendered:
                     found[field] = rendered
-            result[int(rowid)] = found
+            result[int(rowid)] = fragmented(found)
         return result

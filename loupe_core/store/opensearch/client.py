@@ -6,6 +6,11 @@ retries instead: connection refusals (a node restarting) and 429/502/503/504 (ov
 proxy or a recovering shard) are retried a small, fixed number of times with exponential
 backoff; a timeout is not retried, so a caller waits at most about one timeout. Whatever
 still fails becomes `BackendUnavailable`, which the API maps to 503.
+
+A cluster is given as several URLs (`LOUPE_OPENSEARCH_URL=http://a:9200,http://b:9200`):
+requests go round-robin over them, and a node that refuses a connection is set aside by
+opensearch-py's pool (tried again after a pause), so the retry lands on another node. One URL
+behind a load balancer works too; listing the nodes needs no proxy.
 """
 
 from __future__ import annotations
@@ -40,6 +45,14 @@ def redacted(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+def hosts_of(url: str) -> list[str]:
+    """The comma-separated URLs of `LOUPE_OPENSEARCH_URL`, in order, blanks dropped."""
+    hosts = [part.strip() for part in url.split(",") if part.strip()]
+    if not hosts:
+        raise ValueError("no OpenSearch URL given")
+    return hosts
+
+
 def is_retryable(exc: TransportError) -> bool:
     if isinstance(exc, ConnectionTimeout):
         return False
@@ -53,14 +66,14 @@ class Cluster:
         self, client: OpenSearch, url: str, timeout_s: float, sleep: Callable[[float], None] = time.sleep
     ) -> None:
         self.client = client
-        self.url = redacted(url)
+        self.url = ",".join(redacted(host) for host in hosts_of(url))
         self.timeout_s = timeout_s
         self._sleep = sleep
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Cluster:
         client = OpenSearch(
-            hosts=[settings.opensearch_url],
+            hosts=hosts_of(settings.opensearch_url),
             timeout=settings.opensearch_timeout_s,
             max_retries=0,
             retry_on_timeout=False,

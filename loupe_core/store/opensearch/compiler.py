@@ -21,7 +21,6 @@ from loupe_core.store.opensearch.fulltext import highlight_clause, highlight_spe
 from loupe_core.store.opensearch.search_schema import SearchSchema
 
 FACET_LIMIT = 50
-EF_SEARCH_FLOOR = 100
 # Sort keys as (field, order); missing values sort last, ties by id, as in the embedded store.
 _SORT_KEYS: dict[SortOrder, tuple[str, str]] = {
     SortOrder.newest: ("created_at", "desc"),
@@ -95,9 +94,12 @@ def ranked_request(
     return body
 
 
-def knn_clause(field: str, vector: list[float], k: int, filters: list[Clause]) -> Clause:
-    """Filter inside the k-NN clause: Lucene filters during the graph search and still returns k."""
-    spec: Clause = {"vector": vector, "k": k, "method_parameters": {"ef_search": max(k, EF_SEARCH_FLOOR)}}
+def knn_clause(field: str, vector: list[float], k: int, filters: list[Clause], ef_search: int) -> Clause:
+    """Filter inside the k-NN clause: Lucene filters during the graph search and still returns k.
+
+    HNSW keeps `ef_search` candidates while it walks the graph, and a list shorter than k cannot
+    return k hits, hence the max."""
+    spec: Clause = {"vector": vector, "k": k, "method_parameters": {"ef_search": max(k, ef_search)}}
     if filters:
         spec["filter"] = {"bool": {"filter": filters}}
     return {"knn": {field: spec}}
@@ -120,7 +122,7 @@ def list_requests(query: Query, schema: SearchSchema, keyword: Clause | None, fi
                 "size": k,
                 "_source": False,
                 "track_total_hits": False,
-                "query": knn_clause(field.value, vector, k, filters),
+                "query": knn_clause(field.value, vector, k, filters, schema.ef_search),
             }
         )
     if keyword is not None and query.mode is SearchMode.hybrid:

@@ -32,8 +32,14 @@ def checked_vector(field: str, values: Sequence[float], expected: int) -> list[f
 
 
 def asset_source(asset: Asset, dimensions: dict[str, int]) -> dict[str, Any]:
-    """The document body; absent vectors are left out rather than sent as null."""
+    """The document body; absent vectors are left out rather than sent as null.
+
+    So is empty `ocr_text`: an empty string still counts for `exists` on a text field, and
+    "no words read" must be no value for the `has_text` filter (reading fills the default back in).
+    """
     source = asset.model_dump(mode="json", exclude=set(dimensions))
+    if not source.get("ocr_text"):
+        source.pop("ocr_text", None)
     for field, expected in dimensions.items():
         vector = getattr(asset, field)
         if vector is not None:

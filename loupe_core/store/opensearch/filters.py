@@ -63,12 +63,16 @@ def colour_clause(target: int, delta_e: int) -> Clause:
 
 
 def visibility_clause(visibility: Visibility) -> Clause:
-    """`Visibility.allows` in query DSL: owner or any shared group, minus hidden statuses."""
+    """`Visibility.allows` in query DSL: owner, or any shared group outside owner-only statuses, minus hidden."""
     allowed: list[Clause] = []
     if visibility.owner is not None:
         allowed.append({"term": {"owner": visibility.owner}})
     if visibility.groups:
-        allowed.append({"terms": {"groups": sorted(visibility.groups)}})
+        shared: Clause = {"terms": {"groups": sorted(visibility.groups)}}
+        if visibility.owner_only_statuses:
+            owner_only = {"terms": {"status": sorted(visibility.owner_only_statuses)}}
+            shared = {"bool": {"filter": [shared], "must_not": [owner_only]}}
+        allowed.append(shared)
     if not allowed:
         return {"bool": {"must_not": [{"match_all": {}}]}}
     clause: Clause = {"bool": {"should": allowed, "minimum_should_match": 1}}
@@ -105,6 +109,12 @@ def compile_filters(filters: Filters, visibility: Visibility | None, today: date
         created["lt"] = (filters.created_to + timedelta(days=1)).isoformat()
     if created:
         clauses.append({"range": {"created_at": created}})
+    if filters.indexed_after:
+        clauses.append({"range": {"indexed_at": {"gt": filters.indexed_after.isoformat()}}})
+    if filters.has_text is not None:
+        # Documents leave out an empty `ocr_text` (documents.asset_source), so `exists` means "words were read".
+        has_text = {"exists": {"field": "ocr_text"}}
+        clauses.append(has_text if filters.has_text else {"bool": {"must_not": [has_text]}})
     if filters.ids is not None:
         clauses.append({"terms": {"id": list(filters.ids)}})
     if filters.exclude_ids:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from loupe_core.highlight_fragments import fragmented
 from loupe_core.query import FacetBucket, FacetName, ListEvidence, SearchHit
 from loupe_core.schema import Asset
 from loupe_core.store.opensearch.compiler import FACET_LIMIT
@@ -26,7 +27,7 @@ def search_hit(
     return SearchHit(
         asset=Asset.model_validate(hit["_source"]),
         score=score,
-        highlights=highlights,
+        highlights=fragmented(highlights),
         evidence=evidence or {},
         copies=copies or [],
     )

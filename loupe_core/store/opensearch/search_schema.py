@@ -11,6 +11,9 @@ from typing import Any
 
 from loupe_core.mapping import IndexDefinition
 
+DEFAULT_EF_SEARCH = 100
+"""HNSW candidates per k-NN query when `LOUPE_HNSW_EF_SEARCH` is unset (never fewer than k)."""
+
 
 @dataclass(frozen=True)
 class SearchSchema:
@@ -22,9 +25,10 @@ class SearchSchema:
     highlight_fields: tuple[str, ...]
     vector_dimensions: dict[str, int]
     max_result_window: int
+    ef_search: int = DEFAULT_EF_SEARCH
 
     @classmethod
-    def from_definition(cls, definition: IndexDefinition) -> SearchSchema:
+    def from_definition(cls, definition: IndexDefinition, ef_search: int | None = None) -> SearchSchema:
         index_settings = definition.body.get("settings", {}).get("index", {})
         return cls(
             weights=definition.search_weights,
@@ -33,6 +37,7 @@ class SearchSchema:
             highlight_fields=tuple(definition.highlight_fields),
             vector_dimensions={f: definition.vector_dimension(f) for f in definition.fields_of("vector")},
             max_result_window=int(index_settings.get("max_result_window", 10_000)),
+            ef_search=DEFAULT_EF_SEARCH if ef_search is None else ef_search,
         )
 
     @property

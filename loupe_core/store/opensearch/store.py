@@ -48,6 +48,7 @@ from loupe_core.store.opensearch.compiler import (
 from loupe_core.store.opensearch.documents import asset_source
 from loupe_core.store.opensearch.filters import Clause, compile_filters, is_visible, visibility_clause
 from loupe_core.store.opensearch.fulltext import highlight_clause, highlight_spec, keyword_clause
+from loupe_core.store.opensearch.index_tuning import tuned_assets, tuned_search_log
 from loupe_core.store.opensearch.lifecycle import IndexLifecycle
 from loupe_core.store.opensearch.results import cosine, facet_buckets, search_hit
 from loupe_core.store.opensearch.search_schema import SearchSchema
@@ -75,11 +76,17 @@ def _condition(version: str | None) -> dict[str, Any] | None:
 
 
 class OpenSearchStore:
-    def __init__(self, cluster: Cluster, assets: IndexLifecycle, companions: Sequence[IndexLifecycle] = ()) -> None:
+    def __init__(
+        self,
+        cluster: Cluster,
+        assets: IndexLifecycle,
+        companions: Sequence[IndexLifecycle] = (),
+        ef_search: int | None = None,
+    ) -> None:
         """`assets` holds what this store reads and writes; `companions` (the search log) are
         only created alongside it, for the modules that write them."""
         self._cluster = cluster
-        self.schema = SearchSchema.from_definition(assets.definition)
+        self.schema = SearchSchema.from_definition(assets.definition, ef_search)
         self.alias = assets.alias
         self.lifecycles = (assets, *companions)
         self._ready_lock = threading.Lock()
@@ -89,11 +96,12 @@ class OpenSearchStore:
     def from_settings(cls, settings: Settings, definition: IndexDefinition) -> OpenSearchStore:
         """No I/O: indices are created on first use."""
         cluster = Cluster.from_settings(settings)
-        search_log = load_index_definition(settings.mappings_dir, "search_log")
+        search_log = tuned_search_log(load_index_definition(settings.mappings_dir, "search_log"), settings)
         return cls(
             cluster,
-            IndexLifecycle(cluster, settings.index_prefix, definition),
+            IndexLifecycle(cluster, settings.index_prefix, tuned_assets(definition, settings)),
             [IndexLifecycle(cluster, settings.index_prefix, search_log)],
+            settings.hnsw_ef_search,
         )
 
     def _ensure_indices(self) -> None:

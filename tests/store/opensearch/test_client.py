@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 
 import pytest
@@ -10,7 +11,8 @@ from opensearchpy.exceptions import ConnectionError as TransportConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, RequestError, TransportError
 
 from loupe_core.errors import BackendUnavailable
-from loupe_core.store.opensearch.client import Cluster, redacted
+from loupe_core.settings import Settings
+from loupe_core.store.opensearch.client import Cluster, hosts_of, redacted
 
 
 def cluster(sleeps: list[float]) -> Cluster:
@@ -61,3 +63,30 @@ def test_messages_never_carry_credentials() -> None:
     with pytest.raises(BackendUnavailable) as raised:
         cluster([]).call("count", failing([TransportConnectionError("N/A", "refused", None)] * 3))
     assert "secret" not in str(raised.value) and "127.0.0.1:9" in str(raised.value)
+
+
+def test_a_cluster_is_given_as_comma_separated_urls_and_named_without_credentials() -> None:
+    assert hosts_of(" http://a:9200 ,, http://b:9200") == ["http://a:9200", "http://b:9200"]
+    with pytest.raises(ValueError, match="no OpenSearch URL"):
+        hosts_of(" , ")
+    several = Cluster(OpenSearch(hosts=["http://127.0.0.1:9"]), "http://u:secret@127.0.0.1:9,http://127.0.0.1:10", 2)
+    assert several.url == "http://127.0.0.1:9,http://127.0.0.1:10"
+
+
+@pytest.mark.opensearch
+def test_a_node_that_refuses_connections_is_passed_over_for_the_next(opensearch_url: str) -> None:
+    """Two dead URLs before a live one: every call answers, and each dead node costs one retry, once."""
+    dead = []
+    for _ in range(2):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            dead.append(f"http://127.0.0.1:{probe.getsockname()[1]}")
+    url = ",".join([*dead, opensearch_url])
+    sleeps: list[float] = []
+    cluster = Cluster(Cluster.from_settings(Settings(opensearch_url=url)).client, url, 5.0, sleeps.append)
+    try:
+        answers = [cluster.call("info", lambda c: c.info()) for _ in range(9)]
+    finally:
+        cluster.close()
+    assert all("version" in answer for answer in answers)
+    assert len(sleeps) <= 2

@@ -185,7 +185,15 @@ def test_visibility_is_compiled_into_the_filter() -> None:
         {"bool": {"must_not": [{"terms": {"id": ["c"]}}]}},
         {
             "bool": {
-                "should": [{"term": {"owner": "zoe"}}, {"terms": {"groups": ["brand", "science"]}}],
+                "should": [
+                    {"term": {"owner": "zoe"}},
+                    {
+                        "bool": {
+                            "filter": [{"terms": {"groups": ["brand", "science"]}}],
+                            "must_not": [{"terms": {"status": ["draft"]}}],
+                        }
+                    },
+                ],
                 "minimum_should_match": 1,
                 "must_not": [{"terms": {"status": ["archived", "retired"]}}],
             }
