@@ -7,13 +7,11 @@ validates the rest, so the page refuses exactly what the API refuses.
 
 from __future__ import annotations
 
-from datetime import date
-
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from loupe_core.curated_results.rules import ResultRule, RuleDraft
 from loupe_core.errors import InvalidQuery
-from web.forms import build, split_lines, split_terms
+from web.forms import OptionalDay, build, split_lines, split_terms
 
 
 class RuleForm(BaseModel):
@@ -25,13 +23,8 @@ class RuleForm(BaseModel):
     synonyms: str = Field(default="", max_length=5_000)
     taxonomy: str = Field(default="", max_length=5_000)
     enabled: bool = False
-    starts: date | None = None
-    ends: date | None = None
-
-    @field_validator("starts", "ends", mode="before")
-    @classmethod
-    def _empty_date(cls, value: object) -> object:
-        return None if value == "" else value
+    starts: OptionalDay = None
+    ends: OptionalDay = None
 
     def draft(self) -> RuleDraft:
         pins = []

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from loupe_core.errors import InvalidQuery
 from loupe_core.librarian.editing import AssetChanges, BulkEdit
@@ -23,6 +23,14 @@ from loupe_core.schema import Asset, AssetStatus
 LIST_SEPARATORS = re.compile(r"[,;\n]")
 LONG_TEXT = 20_000
 T = TypeVar("T")
+
+
+def _blank_is_none(value: object) -> object:
+    return None if value == "" else value
+
+
+OptionalDay = Annotated[date | None, BeforeValidator(_blank_is_none)]
+"""A date field a browser may send empty: "" means no date."""
 
 
 def split_terms(text: str) -> list[str]:
@@ -64,7 +72,7 @@ class AssetEditForm(BaseModel):
     tags: str = Field(default="", max_length=LONG_TEXT)
     taxonomy: str = Field(default="", max_length=LONG_TEXT)
     status: AssetStatus = AssetStatus.approved
-    license_expires: date | None = None
+    license_expires: OptionalDay = None
     """Empty keeps the current date: the core treats an absent field as unchanged."""
     credit: str = Field(default="", max_length=1000)
     owner: str = Field(default="", max_length=200)
@@ -75,11 +83,6 @@ class AssetEditForm(BaseModel):
     send an empty field as if it were absent); without it the groups stay as they are."""
     version: str = Field(default="", max_length=200)
     """The version the form was filled from; empty saves over whatever is there."""
-
-    @field_validator("license_expires", mode="before")
-    @classmethod
-    def _blank_date(cls, value: object) -> object:
-        return None if value == "" else value
 
     def changes(self) -> AssetChanges:
         return build(

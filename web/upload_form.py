@@ -6,12 +6,10 @@ empty groups field means "my groups", the same default as the API's absent field
 
 from __future__ import annotations
 
-from datetime import date
-
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from indexer.upload_desk import UploadMetadata
-from web.forms import LONG_TEXT, build, split_lines, split_terms
+from web.forms import LONG_TEXT, OptionalDay, build, split_lines, split_terms
 
 
 class UploadPageForm(BaseModel):
@@ -20,14 +18,9 @@ class UploadPageForm(BaseModel):
     tags: str = Field(default="", max_length=LONG_TEXT)
     taxonomy: str = Field(default="", max_length=LONG_TEXT)
     groups: str = Field(default="", max_length=LONG_TEXT)
-    license_expires: date | None = None
+    license_expires: OptionalDay = None
     credit: str = Field(default="", max_length=1000)
     allow_duplicate: bool = False
-
-    @field_validator("license_expires", mode="before")
-    @classmethod
-    def _blank_date(cls, value: object) -> object:
-        return None if value == "" else value
 
     def metadata(self) -> UploadMetadata:
         return build(

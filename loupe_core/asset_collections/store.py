@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from loupe_core.store.embedded.connection import ConnectionPool
+from loupe_core.store.embedded.connection import ConnectionPool, open_with_schema
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS collections (
@@ -59,12 +59,7 @@ def now() -> str:
 
 
 def open_collections_db(path: Path) -> ConnectionPool:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pool = ConnectionPool(path)
-    with pool.write() as conn:
-        for statement in DDL:
-            conn.execute(statement)
-    return pool
+    return open_with_schema(path, DDL)
 
 
 _COLUMNS = (

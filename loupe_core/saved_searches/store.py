@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from loupe_core.saved_searches.saved_query import SavedQuery
-from loupe_core.store.embedded.connection import ConnectionPool
+from loupe_core.store.embedded.connection import ConnectionPool, open_with_schema
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS saved_searches (
@@ -35,12 +35,7 @@ class SavedSearch:
 
 
 def open_saved_searches_db(path: Path) -> ConnectionPool:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pool = ConnectionPool(path)
-    with pool.write() as conn:
-        for statement in DDL:
-            conn.execute(statement)
-    return pool
+    return open_with_schema(path, DDL)
 
 
 def _saved(row: tuple[str, str, str, str, str, str]) -> SavedSearch:

@@ -39,4 +39,5 @@ def test_pin_an_asset_and_see_it_first(open_visit: OpenVisit, no_rules_after: No
     first = viewer.page.locator(".grid .card").first
     expect(first.locator(".card-title")).to_have_text("Red apple")
     expect(first.locator(".why")).to_contain_text("Pinned by the librarians for this search")
-    expect(viewer.page.locator(".grid .card-title")).to_contain_text(["Red apple", "Sunset over the sea"])
+    titles = viewer.page.locator(".grid .card-title").all_inner_texts()
+    assert titles.count("Red apple") == 1 and len(titles) > 1  # the pin is added, the ranked hits follow

@@ -41,7 +41,7 @@ from tests.fuzz.links import LINKS, operations_addressed_by_id, with_links
 
 EXAMPLES = int(os.environ.get("LOUPE_FUZZ_EXAMPLES", "6"))
 DEEP_EXAMPLES = int(os.environ.get("LOUPE_FUZZ_DEEP_EXAMPLES", "40"))
-SCENARIOS = int(os.environ.get("LOUPE_FUZZ_SCENARIOS", "60"))
+SCENARIOS = int(os.environ.get("LOUPE_FUZZ_SCENARIOS", "100"))
 STEPS = int(os.environ.get("LOUPE_FUZZ_STEPS", "10"))
 LONG_RUN_S = float(os.environ.get("LOUPE_FUZZ_SECONDS", "15"))
 MAX_RESTARTS = 20

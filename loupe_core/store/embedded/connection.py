@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,3 +77,13 @@ class ConnectionPool:
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def open_with_schema(path: Path, ddl: Iterable[str]) -> ConnectionPool:
+    """A pool on `path` (its folder made if missing) whose tables exist: `ddl` runs in one write."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pool = ConnectionPool(path)
+    with pool.write() as conn:
+        for statement in ddl:
+            conn.execute(statement)
+    return pool
