@@ -54,6 +54,8 @@ from loupe_core.store.opensearch.results import cosine, facet_buckets, search_hi
 from loupe_core.store.opensearch.search_schema import SearchSchema
 
 SCAN_PAGE = 1000
+LOST_CONTEXT_RETRIES = 2
+"""Re-reads of ranked lists whose search contexts went with a node that left mid-search."""
 
 Facets = dict[FacetName, list[FacetBucket]]
 
@@ -371,15 +373,27 @@ class OpenSearchStore:
         return hits, len(fused), facet_buckets(response.get("aggregations", {}), query.facets), keyword_matches, folding
 
     def _msearch(self, bodies: list[Clause]) -> list[dict[str, Any]]:
-        """All ranked lists in one round trip; a failed list fails the search (no partial fusion)."""
+        """All ranked lists in one round trip; a failed list fails the search (no partial fusion).
+
+        A node that leaves between a search's query and fetch phases takes its search contexts
+        with it (`search_context_missing_exception`, while a replica holds the same data): the
+        lists are read again, as a search is a read and safe to repeat."""
         lines: list[Clause] = []
         for body in bodies:
             lines.extend(({"index": self.alias}, body))
-        response = self._cluster.call("search", lambda c: c.msearch(body=lines))
-        answers: list[dict[str, Any]] = response["responses"]
+        for _ in range(LOST_CONTEXT_RETRIES + 1):
+            response = self._cluster.call("search", lambda c: c.msearch(body=lines))
+            answers: list[dict[str, Any]] = response["responses"]
+            if not any(_lost_context(answer) for answer in answers):
+                break
         for answer in answers:
             if "error" in answer:
                 status = answer.get("status")
                 message = f"OpenSearch at {self._cluster.url} failed a ranked list: HTTP {status} {answer['error']}"
                 raise BackendUnavailable(message) if status in RETRY_STATUSES else RuntimeError(message)
         return answers
+
+
+def _lost_context(answer: dict[str, Any]) -> bool:
+    causes = answer.get("error", {}).get("root_cause", []) if isinstance(answer.get("error"), dict) else []
+    return bool(causes) and all(cause.get("type") == "search_context_missing_exception" for cause in causes)
