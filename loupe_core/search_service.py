@@ -212,7 +212,8 @@ class SearchService:
         """The page with the visible pins at their places and the ranked hits around them."""
         wanted = tuple(a for a, _, _ in curation.pins)
         if filters.ids is not None:
-            wanted = tuple(a for a in wanted if a in set(filters.ids))
+            allowed = set(filters.ids)
+            wanted = tuple(a for a in wanted if a in allowed)
         look = Query(
             filters=filters.model_copy(update={"ids": wanted}),
             size=len(wanted),

@@ -17,7 +17,6 @@ from loupe_core.librarian.duplicates import DuplicateQueue
 from search_api.deps import CurrentPrincipal, Librarian, ServicesDep
 from search_api.params import SearchQueryDep
 from search_api.schemas import asset_path, asset_summary, search_response
-from search_api.usage_logging import record_use
 from web.asset_view import asset_view
 from web.errors import PageRoute
 from web.rendering import render, render_variant
@@ -56,7 +55,7 @@ def preview(asset_id: str, principal: CurrentPrincipal, services: ServicesDep, d
     headers = {"Cache-Control": "private, max-age=3600"}
     if not download:
         return FileResponse(path, media_type="image/webp", headers=headers)
-    record_use(services, principal, asset.id, "download", "preview")
+    services.usage.used(principal, asset.id, "download", "preview")
     name = f"{Path(asset.filename or asset.id).stem or 'preview'}-preview.webp"
     return FileResponse(path, media_type="image/webp", headers=headers, filename=name)
 
@@ -86,7 +85,7 @@ def duplicates(asset_id: str, request: Request, services: ServicesDep, principal
 def asset_page(asset_id: str, request: Request, principal: CurrentPrincipal, services: ServicesDep) -> HTMLResponse:
     asset = services.store.get(asset_id, principal)
     if request.headers.get("HX-Request") != "true":
-        record_use(services, principal, asset.id, "view", "page")
+        services.usage.used(principal, asset.id, "view", "page")
     view = asset_view(asset, principal)
     context = {
         **view,

@@ -82,9 +82,8 @@ class RuleBook:
         before = self.get(rule_id)
         rule = ResultRule(**draft.model_dump(), id=rule_id, created_by=before.created_by, updated_at=_now())
         self._write(rule)
-        changes = {
-            name: [old, new] for name, old in _audited(before).items() if (new := _audited(rule).get(name)) != old
-        }
+        after = _audited(rule)
+        changes = {name: [old, new] for name, old in _audited(before).items() if (new := after.get(name)) != old}
         self.audit(actor, "curation.update", rule_id, changes)
         return rule
 

@@ -15,7 +15,6 @@ from search_api.deps import CurrentPrincipal, ServicesDep
 from search_api.errors import VersionConflictBody, etag
 from search_api.params import SearchQueryDep
 from search_api.schemas import AssetDetail, SearchResponse, asset_detail, search_response
-from search_api.usage_logging import record_use
 
 router = APIRouter(prefix="/api/assets", tags=["assets"])
 
@@ -36,7 +35,7 @@ def thumbnail(asset_id: str, principal: CurrentPrincipal, services: ServicesDep)
 def original(asset_id: str, principal: CurrentPrincipal, services: ServicesDep) -> FileResponse:
     asset = services.store.get(asset_id, principal)
     path = services.files.original(asset)
-    record_use(services, principal, asset.id, "download", "original")
+    services.usage.used(principal, asset.id, "download", "original")
     return FileResponse(path, filename=asset.filename or path.name)
 
 
