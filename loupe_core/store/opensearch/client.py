@@ -2,10 +2,11 @@
 
 opensearch-py's transport retries immediately, without backoff, and leaves connection
 failures as library exceptions. Its own retries are switched off here and `Cluster.call`
-retries instead: connection refusals (a node restarting) and 429/502/503/504 (overload, a
-proxy or a recovering shard) are retried a small, fixed number of times with exponential
-backoff; a timeout is not retried, so a caller waits at most about one timeout. Whatever
-still fails becomes `BackendUnavailable`, which the API maps to 503.
+retries instead: connection refusals (a node restarting), 429/502/503/504 (overload, a
+proxy or a recovering shard) and searches that failed because a node left mid-request are
+retried a small, fixed number of times with exponential backoff; a timeout is not retried,
+so a caller waits at most about one timeout. Whatever still fails becomes `BackendUnavailable`,
+which the API maps to 503.
 
 A cluster is given as several URLs (`LOUPE_OPENSEARCH_URL=http://a:9200,http://b:9200`):
 requests go round-robin over them, and a node that refuses a connection is set aside by
@@ -27,6 +28,7 @@ from opensearchpy.exceptions import ConnectionTimeout, TransportError
 
 from loupe_core.errors import BackendUnavailable
 from loupe_core.settings import Settings
+from loupe_core.store.opensearch.node_departure import left_with_a_node
 
 T = TypeVar("T")
 
@@ -53,10 +55,13 @@ def hosts_of(url: str) -> list[str]:
     return hosts
 
 
-def is_retryable(exc: TransportError) -> bool:
+def is_transient(exc: TransportError) -> bool:
+    """Overload, a node restarting or leaving mid-search: worth another try, on another node."""
     if isinstance(exc, ConnectionTimeout):
         return False
-    return isinstance(exc, TransportConnectionError) or exc.status_code in RETRY_STATUSES
+    if isinstance(exc, TransportConnectionError) or exc.status_code in RETRY_STATUSES:
+        return True
+    return isinstance(exc.info, dict) and left_with_a_node(exc.info.get("error"))
 
 
 class Cluster:
@@ -90,7 +95,7 @@ class Cluster:
                     return operation(self.client)
             except BackendUnavailable as exc:
                 cause = exc.__cause__
-                if attempt >= MAX_RETRIES or not isinstance(cause, TransportError) or not is_retryable(cause):
+                if attempt >= MAX_RETRIES or not isinstance(cause, TransportError) or not is_transient(cause):
                     raise
             self._sleep(BACKOFF_S * 2**attempt)
             attempt += 1
@@ -107,7 +112,7 @@ class Cluster:
         except TransportConnectionError as exc:
             raise BackendUnavailable(f"OpenSearch at {self.url} is unreachable ({action}): {exc.error}") from exc
         except TransportError as exc:
-            if exc.status_code not in RETRY_STATUSES:
+            if not is_transient(exc):
                 raise
             raise BackendUnavailable(
                 f"OpenSearch at {self.url} is unavailable ({action}): HTTP {exc.status_code} {exc.error}"

@@ -50,12 +50,15 @@ from loupe_core.store.opensearch.filters import Clause, compile_filters, is_visi
 from loupe_core.store.opensearch.fulltext import highlight_clause, highlight_spec, keyword_clause
 from loupe_core.store.opensearch.index_tuning import tuned_assets, tuned_search_log
 from loupe_core.store.opensearch.lifecycle import IndexLifecycle
+from loupe_core.store.opensearch.node_departure import answer_left_with_a_node
 from loupe_core.store.opensearch.results import cosine, facet_buckets, search_hit
 from loupe_core.store.opensearch.search_schema import SearchSchema
 
 SCAN_PAGE = 1000
-LOST_CONTEXT_RETRIES = 2
+LOST_CONTEXT_RETRIES = 3
 """Re-reads of ranked lists whose search contexts went with a node that left mid-search."""
+LOST_CONTEXT_BACKOFF_S = 0.2
+"""The first pause before a re-read, doubled each time: the cluster needs a moment to route around the node."""
 
 Facets = dict[FacetName, list[FacetBucket]]
 
@@ -269,7 +272,13 @@ class OpenSearchStore:
         )
 
     def _search(self, body: Clause) -> dict[str, Any]:
-        response: dict[str, Any] = self._cluster.call("search", lambda c: c.search(index=self.alias, body=body))
+        """One search that fails whole rather than answering with a missing shard's hits left out.
+
+        A node that leaves mid-search would otherwise give a 200 with fewer hits than its total;
+        failing makes it a departure that `Cluster.call` reads again (see node_departure)."""
+        response: dict[str, Any] = self._cluster.call(
+            "search", lambda c: c.search(index=self.alias, body=body, allow_partial_search_results=False)
+        )
         return response
 
     def _ranked(
@@ -373,27 +382,26 @@ class OpenSearchStore:
         return hits, len(fused), facet_buckets(response.get("aggregations", {}), query.facets), keyword_matches, folding
 
     def _msearch(self, bodies: list[Clause]) -> list[dict[str, Any]]:
-        """All ranked lists in one round trip; a failed list fails the search (no partial fusion).
+        """All ranked lists in one round trip; a failed list, or a list missing a shard, fails the
+        search (no partial fusion).
 
         A node that leaves between a search's query and fetch phases takes its search contexts
-        with it (`search_context_missing_exception`, while a replica holds the same data): the
-        lists are read again, as a search is a read and safe to repeat."""
+        with it (while a replica holds the same data): the lists are read again after a short
+        pause, as a search is a read and safe to repeat."""
         lines: list[Clause] = []
         for body in bodies:
-            lines.extend(({"index": self.alias}, body))
-        for _ in range(LOST_CONTEXT_RETRIES + 1):
+            lines.extend(({"index": self.alias, "allow_partial_search_results": False}, body))
+        for attempt in range(LOST_CONTEXT_RETRIES + 1):
+            if attempt:
+                time.sleep(LOST_CONTEXT_BACKOFF_S * 2 ** (attempt - 1))
             response = self._cluster.call("search", lambda c: c.msearch(body=lines))
             answers: list[dict[str, Any]] = response["responses"]
-            if not any(_lost_context(answer) for answer in answers):
+            if not any(answer_left_with_a_node(answer) for answer in answers):
                 break
         for answer in answers:
             if "error" in answer:
                 status = answer.get("status")
                 message = f"OpenSearch at {self._cluster.url} failed a ranked list: HTTP {status} {answer['error']}"
-                raise BackendUnavailable(message) if status in RETRY_STATUSES else RuntimeError(message)
+                transient = status in RETRY_STATUSES or answer_left_with_a_node(answer)
+                raise BackendUnavailable(message) if transient else RuntimeError(message)
         return answers
-
-
-def _lost_context(answer: dict[str, Any]) -> bool:
-    causes = answer.get("error", {}).get("root_cause", []) if isinstance(answer.get("error"), dict) else []
-    return bool(causes) and all(cause.get("type") == "search_context_missing_exception" for cause in causes)
