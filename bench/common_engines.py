@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -129,7 +130,8 @@ class LoupeEngine:
 
 
 class OpenSearchEngine(LoupeEngine):
-    """The OpenSearch store plus what a bulk load ends with in production: one merged segment."""
+    """The OpenSearch store, loaded the way a whole library is in production: `store.bulk_loading()`
+    (no refresh or replicas while loading, one force-merge at the end)."""
 
     def __init__(self, store: OpenSearchStore, url: str, index_prefix: str, drop_on_close: bool) -> None:
         from opensearchpy import OpenSearch
@@ -138,16 +140,25 @@ class OpenSearchEngine(LoupeEngine):
         self._admin = OpenSearch(hosts=[url], timeout=900)
         self._pattern = f"{index_prefix}*"
         self._lifecycles = store.lifecycles if drop_on_close else ()
+        self._loading = ExitStack()
+        self._in_load = False
+        self._opensearch = store
+
+    def load(self, chunk: Sequence[Asset]) -> None:
+        if not self._in_load:  # the first chunk opens the bulk load
+            self._loading.enter_context(self._opensearch.bulk_loading())
+            self._in_load = True
+        super().load(chunk)
 
     def close(self) -> None:
+        self._loading.close()
         for lifecycle in self._lifecycles:
             lifecycle.drop()
         super().close()
 
     def finish_load(self) -> None:
-        self.store.refresh()
-        self._admin.indices.forcemerge(index=self._pattern, max_num_segments=1, request_timeout=1800)
-        self.store.refresh()
+        self._loading.close()
+        self._in_load = False
 
     def _index_bytes(self) -> int:
         rows = self._admin.cat.indices(index=self._pattern, format="json", bytes="b")

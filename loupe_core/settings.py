@@ -59,6 +59,11 @@ class Settings(BaseSettings):
         description="HNSW candidate list per query, at least k (unset: 100); more finds more true neighbours, slower.",
     )
 
+    bulk_documents: int = Field(default=500, ge=1, le=10_000, description="Documents per OpenSearch bulk request.")
+    bulk_threads: int = Field(
+        default=2, ge=1, le=64, description="Bulk requests one write keeps in flight (about the indexing cores)."
+    )
+
     clip_model: str = Field(
         default="ViT-B-32:laion2b_s34b_b79k",
         description="open_clip `ARCH:PRETRAINED_TAG`, or `local-dir:/path` holding open_clip_config.json + weights; "

@@ -29,6 +29,7 @@ from opensearchpy.exceptions import ConnectionTimeout, TransportError
 from loupe_core.errors import BackendUnavailable
 from loupe_core.settings import Settings
 from loupe_core.store.opensearch.node_departure import left_with_a_node
+from loupe_core.store.opensearch.serializer import CompactJSONSerializer
 
 T = TypeVar("T")
 
@@ -83,6 +84,7 @@ class Cluster:
             max_retries=0,
             retry_on_timeout=False,
             pool_maxsize=POOL_MAXSIZE,
+            serializer=CompactJSONSerializer(),
         )
         return cls(client, settings.opensearch_url, settings.opensearch_timeout_s)
 

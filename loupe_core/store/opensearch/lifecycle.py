@@ -16,6 +16,7 @@ from opensearchpy.exceptions import TransportError
 
 from loupe_core.errors import BackendUnavailable
 from loupe_core.mapping import IndexDefinition
+from loupe_core.store.opensearch.bulk_loading import bulk_loading
 from loupe_core.store.opensearch.client import Cluster
 
 REINDEX_POLL_S = 0.5
@@ -89,7 +90,9 @@ class IndexLifecycle:
         together), then the old index is deleted. The old index is write-blocked for the
         copy, so a write that arrives meanwhile is refused (per document, with a reason that
         names the reindex) instead of landing in an index about to be deleted; searches go
-        on. If the copy fails, the block is lifted and the old index stays in service.
+        on. If the copy fails, the block is lifted and the old index stays in service. The copy
+        runs as a bulk load (see bulk_loading), so the alias moves to a merged index whose
+        replicas are already placed.
         """
         old = self.indices()
         if not old:
@@ -102,12 +105,11 @@ class IndexLifecycle:
             try:
                 client.indices.refresh(index=self.alias)  # `_reindex` copies what searches see
                 client.indices.create(index=new, body=self.definition.body)
-                started = client.reindex(
-                    body={"source": {"index": self.alias}, "dest": {"index": new}},
-                    wait_for_completion=False,
-                    refresh=True,
-                )
-                self._wait_for_task(str(started["task"]))
+                with bulk_loading(self.cluster, [new]):  # the copy is a full load: no refresh, no replicas
+                    started = client.reindex(
+                        body={"source": {"index": self.alias}, "dest": {"index": new}}, wait_for_completion=False
+                    )
+                    self._wait_for_task(str(started["task"]))
             except BaseException:
                 client.indices.delete(index=new, ignore=[404])
                 self._block_writes(old, False)

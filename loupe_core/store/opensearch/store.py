@@ -12,6 +12,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -36,7 +38,8 @@ from loupe_core.settings import Settings
 from loupe_core.store.base import Expected, Versioned, WriteFailure, WriteReport, stale_reason
 from loupe_core.store.collapse import Folding, fold, fold_hits
 from loupe_core.store.fusion import RankedList, fuse
-from loupe_core.store.opensearch.bulk import bulk_failure_reason, bulk_results
+from loupe_core.store.opensearch.bulk import bulk_failure_reason, bulk_results, parallel_bulk_results
+from loupe_core.store.opensearch.bulk_loading import bulk_loading
 from loupe_core.store.opensearch.client import RETRY_STATUSES, Cluster
 from loupe_core.store.opensearch.compiler import (
     bool_query,
@@ -63,6 +66,14 @@ LOST_CONTEXT_BACKOFF_S = 0.2
 Facets = dict[FacetName, list[FacetBucket]]
 
 
+@dataclass(frozen=True)
+class BulkPolicy:
+    """How big and how many bulk requests one write sends (`LOUPE_BULK_DOCUMENTS`, `LOUPE_BULK_THREADS`)."""
+
+    documents: int = 500
+    threads: int = 2
+
+
 def _version(document: dict[str, Any]) -> str:
     return f"{document['_seq_no']}.{document['_primary_term']}"
 
@@ -87,6 +98,7 @@ class OpenSearchStore:
         assets: IndexLifecycle,
         companions: Sequence[IndexLifecycle] = (),
         ef_search: int | None = None,
+        bulk: BulkPolicy = BulkPolicy(),
     ) -> None:
         """`assets` holds what this store reads and writes; `companions` (the search log) are
         only created alongside it, for the modules that write them."""
@@ -94,6 +106,8 @@ class OpenSearchStore:
         self.schema = SearchSchema.from_definition(assets.definition, ef_search)
         self.alias = assets.alias
         self.lifecycles = (assets, *companions)
+        self._assets = assets
+        self._bulk = bulk
         self._ready_lock = threading.Lock()
         self._ready = False
 
@@ -107,6 +121,7 @@ class OpenSearchStore:
             IndexLifecycle(cluster, settings.index_prefix, tuned_assets(definition, settings)),
             [IndexLifecycle(cluster, settings.index_prefix, search_log)],
             settings.hnsw_ef_search,
+            BulkPolicy(settings.bulk_documents, settings.bulk_threads),
         )
 
     def _ensure_indices(self) -> None:
@@ -147,7 +162,13 @@ class OpenSearchStore:
                 yield action
 
         options = {"refresh": "wait_for"} if wait_for_search else {}
-        for ok, result in bulk_results(self._cluster, actions(), raise_on_exception=False, **options):
+        pending = list(actions())
+        distinct = len({action["_id"] for action in pending}) == len(pending)
+        threads = self._bulk.threads if distinct else 1
+        results = parallel_bulk_results(
+            self._cluster, pending, threads, self._bulk.documents, raise_on_exception=False, **options
+        )
+        for ok, result in results:
             asset_id = str(result.get("_id"))
             if ok:
                 report.written += 1
@@ -157,6 +178,16 @@ class OpenSearchStore:
             else:
                 report.failures.append(WriteFailure(asset_id, bulk_failure_reason(result)))
         return report
+
+    @contextmanager
+    def bulk_loading(self) -> Iterator[None]:
+        """Fill the assets index at engine speed: no refresh, no replicas, one merge at the end.
+
+        For a whole library loaded at once (see bulk_loading); searches during the block do
+        not see its writes. Settings are restored however the block ends."""
+        self._ensure_indices()
+        with bulk_loading(self._cluster, self._assets.indices()):
+            yield
 
     def _stale(self, asset_id: str, expected: str | None) -> str:
         current = self.get_many([asset_id]).get(asset_id)

@@ -47,6 +47,7 @@ def test_assets_take_shards_replicas_refresh_and_hnsw_build_parameters() -> None
         "number_of_replicas": 1,
         "refresh_interval": "30s",
         "knn": True,
+        "knn.derived_source.enabled": True,
         "max_result_window": 10000,
     }
     for field in ("image_vector", "text_vector"):
