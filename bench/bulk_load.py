@@ -17,7 +17,8 @@ into a fresh OpenSearch index per variant, each adding one documented practice t
 - ef64           + HNSW ef_construction 64 instead of 128 (`LOUPE_HNSW_EF_CONSTRUCTION`).
 
 Per variant: load seconds (bulk, then refresh + merge + health), the ratio to the embedded
-store's load, index size, and recall@10 of filtered k-NN under ACLs against exact search.
+store's load, index size, recall@10 of filtered k-NN under ACLs against exact search, and
+the latency of hybrid + facets + ACL queries on the loaded index.
 Prints a markdown table and one JSON line.
 """
 
@@ -38,7 +39,7 @@ import numpy as np
 from common_engines import exact_recall, folder_bytes
 from common_library import SyntheticLibrary
 from common_node import local_node
-from common_report import print_json_line, print_table
+from common_report import latency_summary, print_json_line, print_table
 from opensearchpy import OpenSearch
 from query import build_cases
 
@@ -131,6 +132,19 @@ def recall(store: OpenSearchStore, library: SyntheticLibrary, seed: int) -> floa
     return round(float(np.mean(found)), 4)
 
 
+def hybrid_latency(store: OpenSearchStore, library: SyntheticLibrary, seed: int) -> dict[str, float]:
+    """What the load left for searches: what a lean `_source` and one segment save a hybrid query."""
+    queries = [case.loupe_query() for case in build_cases(library, RECALL_QUERIES, seed)["hybrid_facets_acl"]]
+    for query in queries[:5]:
+        store.search(query)
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        store.search(query)
+        samples.append(time.perf_counter() - started)
+    return latency_summary(samples)
+
+
 def index_bytes(store: OpenSearchStore) -> int:
     rows = store.lifecycles[0].cluster.client.cat.indices(index=store.alias, format="json", bytes="b")
     return sum(int(row["store.size"]) for row in rows)
@@ -160,6 +174,7 @@ def main(argv: list[str] | None = None) -> None:
                 result["vs_embedded"] = round(result["load_s"] / figures["embedded"]["load_s"], 2)
                 result["size_bytes"] = index_bytes(store)
                 result["recall_at_10"] = recall(store, library, args.seed)
+                result["hybrid"] = hybrid_latency(store, library, args.seed)
                 figures["variants"][variant] = result
             finally:
                 for lifecycle in store.lifecycles:
@@ -171,12 +186,14 @@ def main(argv: list[str] | None = None) -> None:
 
 def report(figures: dict[str, Any]) -> None:
     embedded = figures["embedded"]
-    rows: list[list[Any]] = [["embedded", embedded["load_s"], "", "", "", 1.0, embedded["size_bytes"] >> 20, ""]]
+    rows: list[list[Any]] = [["embedded", embedded["load_s"], "", "", "", 1.0, embedded["size_bytes"] >> 20, "", ""]]
     for name, f in figures["variants"].items():
         timings = [f["load_s"], f["bulk_s"], f["finish_s"], f["client_cpu_s"], f["vs_embedded"]]
-        rows.append([name, *timings, f["size_bytes"] >> 20, f["recall_at_10"]])
+        hybrid = f"{f['hybrid']['p50_ms']} / {f['hybrid']['p95_ms']}"
+        rows.append([name, *timings, f["size_bytes"] >> 20, f["recall_at_10"], hybrid])
     print(f"\nBulk load, n={figures['n']}, one node\n")
     headers = ["variant", "load s", "bulk s", "merge s", "client CPU s", "× embedded", "MiB", "recall@10 ACL"]
+    headers.append("hybrid p50 / p95 ms")
     print_table(headers, rows)
     print_json_line(figures)
 

@@ -1,11 +1,13 @@
 """Compiles a `Query` into OpenSearch request bodies (pure functions, no I/O).
 
 Three shapes of request:
-- ranked: keyword (BM25 + typo tolerance + as-you-type prefixes) or browse, with facets and
-  highlights, paged by the cluster;
+- ranked: keyword (BM25 + typo tolerance + as-you-type prefixes, facets counted in the same
+  request) or browse, with highlights, paged by the cluster;
 - vector lists: one filtered k-NN list per query vector (plus the keyword list in hybrid
   mode), ids only, to be fused client-side by reciprocal rank (no neural-search plugin);
-- fused page: the fused id set with facets over all of it and the documents of one page.
+- fused page: the documents of one page of the fused id set;
+- facets: counts over what browsing or the fused set matches, with no hits, sent in the same
+  `_msearch` as the hits and kept by the shard request cache.
 """
 
 from __future__ import annotations
@@ -73,10 +75,23 @@ def _check_window(last: int, schema: SearchSchema) -> None:
         raise InvalidQuery(f"results past the first {schema.max_result_window} cannot be paged to; narrow the search")
 
 
-def ranked_request(
-    query: Query, schema: SearchSchema, keyword: Clause | None, filters: list[Clause], today: date
-) -> Clause:
-    """Keyword (when `keyword` is given) or browse: one request for total, page, facets, highlights."""
+def facet_request(query: Query, schema: SearchSchema, matching: Clause, today: date) -> Clause:
+    """The facet counts over what `matching` selects, as a request of their own with no hits.
+
+    Sent beside the hits in one `_msearch`, so the node computes both at once; and a request with
+    no hits is one the shard request cache keeps (until the next refresh changes the shard), so
+    the same facets again (the next page, browsing back, the same filters) are read, not counted.
+    """
+    return {
+        "query": matching,
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": facet_aggs(query.facets, schema, today, query.expiring_days),
+    }
+
+
+def ranked_request(query: Query, schema: SearchSchema, keyword: Clause | None, filters: list[Clause]) -> Clause:
+    """Keyword (when `keyword` is given) or browse: total, page and highlights (facets are added by the caller)."""
     _check_window(query.offset + query.size, schema)
     body: Clause = {
         "query": bool_query(keyword, filters),
@@ -86,8 +101,6 @@ def ranked_request(
         "track_total_hits": True,
         "_source": schema.source_without_vectors,
     }
-    if query.facets:
-        body["aggs"] = facet_aggs(query.facets, schema, today, query.expiring_days)
     marked = highlight_clause(query.keyword_text, schema) if keyword is not None else None
     if marked is not None:
         body["highlight"] = highlight_spec(schema, marked)
@@ -138,6 +151,11 @@ def list_requests(query: Query, schema: SearchSchema, keyword: Clause | None, fi
     return bodies
 
 
+def fused_set(ids: list[str], filters: list[Clause]) -> Clause:
+    """The fused ids that the filters (permissions included) still let through."""
+    return bool_query(None, [{"terms": {"id": ids}}, *filters])
+
+
 def fused_page_request(
     query: Query,
     schema: SearchSchema,
@@ -145,29 +163,25 @@ def fused_page_request(
     page_ids: list[str],
     keyword: Clause | None,
     filters: list[Clause],
-    today: date,
 ) -> Clause:
-    """Facets over the whole fused set and the documents of one page, in one request.
+    """The documents of one page of the fused set (its facets: `facet_request` over `fused_set`).
 
     The filters are applied again so that an asset whose permissions changed between the two
     round trips is never shown. With relevance order the page is already known (fusion
-    ranked it), and `post_filter` narrows the hits to it while the aggregations still count
-    the whole set; other orders are sorted and paged by the cluster.
+    ranked it) and only its documents are read; other orders are sorted and paged by the cluster.
     """
+    shown = page_ids if query.sort is SortOrder.relevance else fused_ids
     body: Clause = {
-        "query": bool_query(None, [{"terms": {"id": fused_ids}}, *filters]),
+        "query": fused_set(shown, filters),
         "track_total_hits": False,
         "_source": schema.source_without_vectors,
     }
     if query.sort is SortOrder.relevance:
-        body["post_filter"] = {"terms": {"id": page_ids}}
         body["size"] = len(page_ids)
     else:
         body["sort"] = sort_clause(query.sort, by_score=False)
         body["from"] = query.offset
         body["size"] = query.size
-    if query.facets:
-        body["aggs"] = facet_aggs(query.facets, schema, today, query.expiring_days)
     marked = highlight_clause(query.keyword_text, schema) if keyword is not None else None
     if marked is not None:
         body["highlight"] = highlight_spec(schema, marked)

@@ -43,7 +43,10 @@ from loupe_core.store.opensearch.bulk_loading import bulk_loading
 from loupe_core.store.opensearch.client import RETRY_STATUSES, Cluster
 from loupe_core.store.opensearch.compiler import (
     bool_query,
+    facet_aggs,
+    facet_request,
     fused_page_request,
+    fused_set,
     list_requests,
     ranked_request,
     sort_clause,
@@ -318,7 +321,15 @@ class OpenSearchStore:
         folding = self._fold_ranked(query, keyword, filters) if query.collapse is not None else Folding()
         if folding.copies:  # filters leave BM25 scores and sort keys alone: the same as removing them after
             filters = [*filters, {"bool": {"must_not": [{"terms": {"id": sorted(folding.hidden)}}]}}]
-        response = self._search(ranked_request(query, self.schema, keyword, filters, today))
+        bodies = [ranked_request(query, self.schema, keyword, filters)]
+        if query.facets and keyword is not None:
+            # Counted with the hits: the typo-tolerant keyword query is the costly part, and a
+            # request of their own would run it again; browsing's facets are cheap and cacheable.
+            bodies[0]["aggs"] = facet_aggs(query.facets, self.schema, today, query.expiring_days)
+        elif query.facets:
+            bodies.append(facet_request(query, self.schema, bool_query(None, filters), today))
+        answers = self._msearch(bodies, cached=len(bodies) - 1)
+        response = answers[0]
         if folding.slots:  # a card in its cluster's best place shows the keeper: swap the keeper's document in
             self._swap_in_shown(response["hits"]["hits"], folding, query if keyword is not None else None)
         by_score = keyword is not None and query.sort is SortOrder.relevance
@@ -335,7 +346,7 @@ class OpenSearchStore:
             for i, hit in enumerate(response["hits"]["hits"], start=1)
         ]
         total = int(response["hits"]["total"]["value"])
-        return hits, total, facet_buckets(response.get("aggregations", {}), query.facets), folding
+        return hits, total, facet_buckets(_aggregations(answers), query.facets), folding
 
     def _fold_ranked(self, query: Query, keyword: Clause | None, filters: list[Clause]) -> Folding:
         """The clusters among a keyword or browse result: its cluster members, in the result's order."""
@@ -390,11 +401,12 @@ class OpenSearchStore:
         if not fused:
             return [], 0, facet_buckets({}, query.facets), keyword_matches, folding
         page = fused[query.offset : query.offset + query.size]
-        body = fused_page_request(
-            query, self.schema, [h.id for h in fused], [h.id for h in page], keyword, filters, today
-        )
-        response = self._search(body)
-        documents = response["hits"]["hits"]
+        fused_ids = [h.id for h in fused]
+        bodies = [fused_page_request(query, self.schema, fused_ids, [h.id for h in page], keyword, filters)]
+        if query.facets:
+            bodies.append(facet_request(query, self.schema, fused_set(fused_ids, filters), today))
+        answers = self._msearch(bodies, cached=len(bodies) - 1)
+        documents = answers[0]["hits"]["hits"]
         if query.sort is SortOrder.relevance:
             by_id = {hit["_id"]: hit for hit in documents}
             hits = [
@@ -410,18 +422,22 @@ class OpenSearchStore:
                 )
                 for hit in documents
             ]
-        return hits, len(fused), facet_buckets(response.get("aggregations", {}), query.facets), keyword_matches, folding
+        return hits, len(fused), facet_buckets(_aggregations(answers), query.facets), keyword_matches, folding
 
-    def _msearch(self, bodies: list[Clause]) -> list[dict[str, Any]]:
+    def _msearch(self, bodies: list[Clause], cached: int = 0) -> list[dict[str, Any]]:
         """All ranked lists in one round trip; a failed list, or a list missing a shard, fails the
         search (no partial fusion).
 
         A node that leaves between a search's query and fetch phases takes its search contexts
         with it (while a replica holds the same data): the lists are read again after a short
-        pause, as a search is a read and safe to repeat."""
+        pause, as a search is a read and safe to repeat. The last `cached` bodies (facets, no hits)
+        ask for the shard request cache."""
         lines: list[Clause] = []
-        for body in bodies:
-            lines.extend(({"index": self.alias, "allow_partial_search_results": False}, body))
+        for number, body in enumerate(bodies):
+            header: Clause = {"index": self.alias, "allow_partial_search_results": False}
+            if number >= len(bodies) - cached:
+                header["request_cache"] = True
+            lines.extend((header, body))
         for attempt in range(LOST_CONTEXT_RETRIES + 1):
             if attempt:
                 time.sleep(LOST_CONTEXT_BACKOFF_S * 2 ** (attempt - 1))
@@ -436,3 +452,9 @@ class OpenSearchStore:
                 transient = status in RETRY_STATUSES or answer_left_with_a_node(answer)
                 raise BackendUnavailable(message) if transient else RuntimeError(message)
         return answers
+
+
+def _aggregations(answers: list[dict[str, Any]]) -> dict[str, Any]:
+    """The facet counts: in the last answer (the facet request's, or the hits' own), if asked for."""
+    aggregations: dict[str, Any] = answers[-1].get("aggregations", {})
+    return aggregations

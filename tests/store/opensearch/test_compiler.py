@@ -13,7 +13,13 @@ from loupe_core.principal import Principal, Role
 from loupe_core.query import FacetName, Filters, Query, SearchMode, SortOrder, VectorField
 from loupe_core.schema import LicenseState
 from loupe_core.settings import REPO_ROOT
-from loupe_core.store.opensearch.compiler import fused_page_request, list_requests, ranked_request
+from loupe_core.store.opensearch.compiler import (
+    facet_request,
+    fused_page_request,
+    fused_set,
+    list_requests,
+    ranked_request,
+)
 from loupe_core.store.opensearch.filters import compile_filters
 from loupe_core.store.opensearch.fulltext import keyword_clause
 from loupe_core.store.opensearch.search_schema import SearchSchema
@@ -84,7 +90,12 @@ def compiled(query: Query) -> dict[str, object]:
     visibility = query.principal.visibility() if query.principal else None
     filters = compile_filters(query.filters, visibility, TODAY, query.expiring_days)
     keyword = keyword_clause(query.text, SCHEMA) if query.uses_keyword else None
-    return ranked_request(query, SCHEMA, keyword, filters, TODAY)
+    return ranked_request(query, SCHEMA, keyword, filters)
+
+
+def facets_beside(query: Query) -> dict[str, object]:
+    """The facet request sent beside `compiled(query)`: the same matching documents, no hits."""
+    return facet_request(query, SCHEMA, compiled(query)["query"], TODAY)
 
 
 def test_schema_comes_from_the_mapping() -> None:
@@ -105,30 +116,36 @@ def test_keyword_with_filters_and_facets() -> None:
         size=10,
         today=TODAY,
     )
+    matching = {
+        "bool": {
+            "must": [keyword_dsl("red apple")],
+            "filter": [
+                {"terms": {"taxonomy.tree": ["Food"]}},
+                {"term": {"tags.keyword": "fruit"}},
+                {"term": {"tags.keyword": "red"}},
+                {"terms": {"status": ["approved"]}},
+            ],
+        }
+    }
     assert compiled(query) == {
-        "query": {
-            "bool": {
-                "must": [keyword_dsl("red apple")],
-                "filter": [
-                    {"terms": {"taxonomy.tree": ["Food"]}},
-                    {"term": {"tags.keyword": "fruit"}},
-                    {"term": {"tags.keyword": "red"}},
-                    {"terms": {"status": ["approved"]}},
-                ],
-            }
-        },
+        "query": matching,
         "sort": [{"_score": {"order": "desc"}}, {"id": {"order": "asc"}}],
         "from": 10,
         "size": 10,
         "track_total_hits": True,
         "_source": SOURCE,
+        "highlight": highlight_dsl("red apple"),
+    }
+    assert facets_beside(query) == {
+        "query": matching,
+        "size": 0,
+        "track_total_hits": False,
         "aggs": {
             "taxonomy": {
                 "terms": {"field": "taxonomy.tree", "size": 50, "order": [{"_count": "desc"}, {"_key": "asc"}]}
             },
             "tags": {"terms": {"field": "tags.keyword", "size": 50, "order": [{"_count": "desc"}, {"_key": "asc"}]}},
         },
-        "highlight": highlight_dsl("red apple"),
     }
 
 
@@ -162,7 +179,7 @@ def test_browse_with_license_ranges_and_dates() -> None:
         }
     }
     assert body["sort"] == [{"created_at": {"order": "desc", "missing": "_last"}}, {"id": {"order": "asc"}}]
-    assert body["aggs"] == {
+    assert facets_beside(query)["aggs"] == {
         "license": {
             "filters": {
                 "filters": {
@@ -241,16 +258,28 @@ def test_hybrid_lists_put_the_filter_inside_knn() -> None:
     ]
 
 
-def test_fused_page_counts_facets_over_the_fused_set() -> None:
+def test_a_fused_page_reads_its_documents_and_facets_count_the_whole_fused_set() -> None:
     query = Query(mode=SearchMode.semantic, vectors={VectorField.text: [1.0, 0.0, 0.0]}, facets=(), size=2)
-    body = fused_page_request(query, SCHEMA, ["b", "a", "c"], ["b", "a"], None, [], TODAY)
+    owner = [{"terms": {"owner": ["dave"]}}]
+    body = fused_page_request(query, SCHEMA, ["b", "a", "c"], ["b", "a"], None, owner)
     assert body == {
-        "query": {"bool": {"filter": [{"terms": {"id": ["b", "a", "c"]}}]}},
+        "query": {"bool": {"filter": [{"terms": {"id": ["b", "a"]}}, *owner]}},
         "track_total_hits": False,
         "_source": SOURCE,
-        "post_filter": {"terms": {"id": ["b", "a"]}},
         "size": 2,
     }
+    faceted = query.model_copy(update={"facets": (FacetName.owner,)})
+    facets = facet_request(faceted, SCHEMA, fused_set(["b", "a", "c"], owner), TODAY)
+    assert facets["query"] == {"bool": {"filter": [{"terms": {"id": ["b", "a", "c"]}}, *owner]}}
+    assert (facets["size"], list(facets["aggs"])) == (0, ["owner"])
+
+
+def test_a_fused_page_in_another_order_is_sorted_and_paged_by_the_cluster() -> None:
+    query = Query(mode=SearchMode.semantic, vectors={VectorField.text: [1.0, 0.0, 0.0]}, sort=SortOrder.newest)
+    body = fused_page_request(query, SCHEMA, ["b", "a", "c"], ["b"], None, [])
+    assert body["query"] == {"bool": {"filter": [{"terms": {"id": ["b", "a", "c"]}}]}}
+    assert (body["from"], body["size"]) == (0, query.size)
+    assert body["sort"][0] == {"created_at": {"order": "desc", "missing": "_last"}}
 
 
 @pytest.mark.parametrize("text", ['"unbalanced', "title:cat AND", "'; DROP TABLE assets; --", "NEAR(cat dog)"])
