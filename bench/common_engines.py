@@ -133,10 +133,12 @@ class OpenSearchEngine(LoupeEngine):
     """The OpenSearch store, loaded the way a whole library is in production: `store.bulk_loading()`
     (no refresh or replicas while loading, one force-merge at the end)."""
 
-    def __init__(self, store: OpenSearchStore, url: str, index_prefix: str, drop_on_close: bool) -> None:
+    def __init__(
+        self, store: OpenSearchStore, url: str, index_prefix: str, drop_on_close: bool, name: str = "opensearch"
+    ) -> None:
         from opensearchpy import OpenSearch
 
-        super().__init__("opensearch", store, self._index_bytes)
+        super().__init__(name, store, self._index_bytes)
         self._admin = OpenSearch(hosts=[url], timeout=900)
         self._pattern = f"{index_prefix}*"
         self._lifecycles = store.lifecycles if drop_on_close else ()

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/query.py --n 100000             # all three engines, node started here
     .venv/bin/python bench/query.py --quick --engines embedded,lancedb
+    .venv/bin/python bench/query.py --n 100000 --engines embedded,opensearch,opensearch3 --no-e2e
 
 One synthetic library (bench/common_library.py) is loaded into every engine through its real
 write path; then a fixed query mix runs against each, one query at a time (single client):
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from common_cluster import local_cluster
 from common_engines import (
     Engine,
     LanceEngine,
@@ -64,13 +66,20 @@ WARMUP_PER_KIND = 5
 QUICK_N = 2000
 QUICK_QUERIES = 20
 INDEX_PREFIX = "loupe-bench-"
+CLUSTER_NODES = 3
+CLUSTER_HEAP = "1g"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10_000, help="assets in the synthetic library")
     parser.add_argument("--quick", action="store_true", help=f"n={QUICK_N}, {QUICK_QUERIES} queries a kind, no e2e")
-    parser.add_argument("--engines", default="embedded,opensearch,lancedb", help="comma-separated subset")
+    parser.add_argument(
+        "--engines",
+        default="embedded,opensearch,lancedb",
+        help="comma-separated subset of embedded, opensearch (one node), opensearch3 (3 nodes, 1 shard, 2 replicas), "
+        "lancedb",
+    )
     parser.add_argument("--queries", type=int, default=100, help="timed queries per kind and engine")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--opensearch-url", help="use this cluster instead of starting a local node")
@@ -87,7 +96,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.e2e is None:
         args.e2e = not args.quick
     args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    unknown = set(args.engines) - {"embedded", "opensearch", "lancedb"}
+    unknown = set(args.engines) - {"embedded", "opensearch", "opensearch3", "lancedb"}
     if unknown:
         parser.error(f"unknown engines: {', '.join(sorted(unknown))}")
     return args
@@ -154,6 +163,20 @@ def open_engines(args: argparse.Namespace, workdir: Path) -> Iterator[dict[str, 
             )
             store = OpenSearchStore.from_settings(settings, definition)
             engines["opensearch"] = OpenSearchEngine(store, url, prefix, drop_on_close=args.workdir is None)
+        if "opensearch3" in args.engines:
+            cluster = stack.enter_context(local_cluster(workdir / "opensearch-cluster", CLUSTER_NODES, CLUSTER_HEAP))
+            prefix = f"{INDEX_PREFIX}{uuid.uuid4().hex[:6]}-"
+            settings = Settings(
+                backend="opensearch",
+                opensearch_url=cluster.url,
+                index_prefix=prefix,
+                data_dir=workdir,
+                opensearch_timeout_s=60,
+                index_shards=1,  # 100k vectors are one shard's worth (see README Capacity); every node holds a copy
+                index_replicas=CLUSTER_NODES - 1,
+            )
+            store = OpenSearchStore.from_settings(settings, definition)
+            engines["opensearch3"] = OpenSearchEngine(store, cluster.urls[0], prefix, True, name="opensearch3")
         if "lancedb" in args.engines:
             folder = workdir / "lancedb"
             engines["lancedb"] = LanceEngine(folder, args.lancedb_index, fresh=not (folder / "assets.lance").exists())
@@ -303,21 +326,22 @@ def main(argv: list[str] | None = None) -> None:
             figures["e2e_encoder_precision"] = args.encoder_precision
         if "embedded" in engines:
             figures["engines"]["embedded"]["rss_mb"] = embedded_rss(workdir / "embedded" / "loupe.sqlite3")
-    figures["ratios_vs_lancedb"] = ratios(figures["engines"])
+    figures["ratios_vs_lancedb"] = ratios(figures["engines"], "lancedb")
+    figures["ratios_vs_embedded"] = ratios(figures["engines"], "embedded")
     figures["wall_s"] = round(time.perf_counter() - started, 1)
     figures["loadavg_1m_end"] = round(os.getloadavg()[0], 2)
     report(figures)
 
 
-def ratios(engines: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """p95 of each engine divided by LanceDB's p95 on the same kind (< 1 means faster)."""
-    peer = engines.get("lancedb")
+def ratios(engines: dict[str, Any], peer_name: str) -> dict[str, dict[str, float]]:
+    """p95 of each engine divided by the peer's p95 on the same kind (< 1 means faster)."""
+    peer = engines.get(peer_name)
     if not peer:
         return {}
     return {
         name: {kind: round(f[kind]["p95_ms"] / peer[kind]["p95_ms"], 2) for kind in KINDS if peer[kind].get("p95_ms")}
         for name, f in engines.items()
-        if name != "lancedb"
+        if name != peer_name
     }
 
 
@@ -327,9 +351,19 @@ def report(figures: dict[str, Any]) -> None:
         for kind in KINDS:
             f = engine[kind]
             ratio = figures["ratios_vs_lancedb"].get(name, {}).get(kind, 1.0 if name == "lancedb" else "")
-            rows.append([name, kind, f["p50_ms"], f["p95_ms"], f["p99_ms"], f["qps"], f.get("recall_at_10", ""), ratio])
+            to_embedded = figures["ratios_vs_embedded"].get(name, {}).get(kind, 1.0 if name == "embedded" else "")
+            latency = [f["p50_ms"], f["p95_ms"], f["p99_ms"], f["qps"]]
+            rows.append([name, kind, *latency, f.get("recall_at_10", ""), to_embedded, ratio])
+    loads = figures["load_s"]
+    base = loads.get("embedded")
+    told = ", ".join(
+        f"{name} {seconds} s" + (f" ({seconds / base:.2f}× embedded)" if base and name != "embedded" else "")
+        for name, seconds in loads.items()
+    )
+    print(f"\nLoad (bulk + merge), n={figures['n']}: {told or 'reused'}")
     print(f"\nQuery latency, n={figures['n']}, {figures['queries_per_kind']} queries per kind, single client\n")
-    print_table(["engine", "query", "p50 ms", "p95 ms", "p99 ms", "qps", "recall@10", "p95 / lancedb"], rows)
+    headers = ["engine", "query", "p50 ms", "p95 ms", "p99 ms", "qps", "recall@10", "p95 / embedded", "p95 / lancedb"]
+    print_table(headers, rows)
     if figures.get("e2e"):
         print("\nEnd to end with query encoding (cold cache)\n")
         e2e_rows = [
