@@ -5,18 +5,26 @@ sizes are real), builds open_clip ViT-B-32 with random weights (the cost of trai
 no download) as a `local-dir:` model, then measures on the same images:
 
 - encoder alone: `encode_images` over the pre-decoded encoder inputs, in the pipeline's batches,
-  with the torch threads `loupe index` gives it (the cores its workers leave), and once more
-  with all cores (torch's default), which is faster alone but leaves no core to decode on;
+  with the torch threads `loupe index` gives it (the cores its workers leave), and with all cores
+  (one thread per core), which is faster alone but leaves no core to decode on;
 - end to end: `run_index` on the folder into a fresh store, with models loaded by a warm-up run
   (startup is reported separately, worker start-up is not: each run starts its pool).
 - end to end with text in images read (`LOUPE_OCR=true`): the same run, OCR's ms per image (worker
   time, summed over processes) and the throughput ratio with it on and off. The generated images hold
   no text, so this is mostly the detector's cost, which every image pays; recognition adds per line.
 
-The two alternate `--repeat` times (a busy neighbour then slows both alike) and medians are
-compared; the last run's time per stage is printed. CPU ms per image (all threads and worker
-processes) are reported too: on a CPU-bound machine their ratio is what the wall-clock ratio
-tends to, and unlike it, it hardly moves when other processes share the machine.
+- renditions: mean bytes and SSIM of the previews and thumbnails the last run wrote, against the
+  original downscaled to the same size (`ingest_renditions`), and the same for candidate
+  encodings (WebP effort and quality, JPEG) on the first `--quality-sample` files.
+
+The pipeline and both encoder figures alternate `--repeat` times (a busy neighbour then slows them
+alike) and medians are compared; the last run's time per stage is printed, and the worker's stages
+once more from a pass over the files one at a time in this process (close to their CPU cost).
+CPU ms per image (all threads and worker processes) are reported too: on a CPU-bound machine
+`cpu_ratio` (the 1-thread encoder's CPU over the pipeline's) is what the ratio to the encoder on
+all cores tends to when that encoder scales with the cores, and unlike the wall-clock ratios it
+hardly moves when other processes share the machine (their spinning torch threads make the
+all-cores encoder the figure a neighbour distorts most).
 
 Prints markdown tables and one JSON line. Usage: `bench/ingest.py [--quick] [-n N] [--clip local-dir:/path]`.
 """
@@ -33,6 +41,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +52,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 from loupe_core.settings import Settings
 
 if TYPE_CHECKING:
+    from indexer.derive import DeriveSpec
     from indexer.report import IndexReport
     from loupe_core.encoders.registry import Encoders
 
@@ -90,8 +100,12 @@ def torch_threads() -> int:
     return int(torch.get_num_threads())
 
 
-def encoder_alone(encoders: Encoders, images: list[Image.Image], batch: int) -> tuple[float, float]:
-    """Images per second and CPU ms per image of the image encoder by itself, on the pipeline's inputs and batches."""
+Sample = tuple[float, float]
+"""Images per second, CPU ms per image."""
+
+
+def encoder_alone(encoders: Encoders, images: list[Image.Image], batch: int) -> Sample:
+    """The image encoder by itself on the pipeline's inputs and batches, with the torch threads set now."""
     clip = encoders.clip()
     assert clip is not None, encoders.problems
     started, cpu = time.perf_counter(), time.process_time()
@@ -100,13 +114,20 @@ def encoder_alone(encoders: Encoders, images: list[Image.Image], batch: int) -> 
     return len(images) / (time.perf_counter() - started), 1000 * (time.process_time() - cpu) / len(images)
 
 
-def all_cores_encoder(encoders: Encoders, images: list[Image.Image], batch: int) -> float:
-    """The encoder alone with torch's default of one thread per core: faster alone, but it leaves
-    the workers no core of their own. Measured last, as it changes the process-wide thread count."""
-    import torch
+def encoder_samples(encoders: Encoders, images: list[Image.Image], settings: Settings) -> tuple[Sample, Sample]:
+    """The encoder alone with the pipeline's torch threads, then with one per core; leaves the pipeline's set."""
+    import torch  # loaded by now (the encoders are); not at the top, see `run`
 
-    torch.set_num_threads(os.cpu_count() or 1)
-    return statistics.median(encoder_alone(encoders, images, batch)[0] for _ in range(2))
+    alone = encoder_alone(encoders, images, settings.encode_batch_size)
+    torch.set_num_threads(os.cpu_count() or 1)  # process-wide: set back for the next pipeline run
+    all_cores = encoder_alone(encoders, images, settings.encode_batch_size)
+    torch.set_num_threads(settings.encoder_threads or 1)
+    return alone, all_cores
+
+
+def medians(samples: list[Sample]) -> Sample:
+    rate, cpu = (statistics.median(values) for values in zip(*samples, strict=True))
+    return rate, cpu
 
 
 class DescendantPeaks:
@@ -150,16 +171,12 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    # Imported here, not at the top: every indexer worker process imports the main module again,
-    # and these pull in torch (seconds per worker, counted in the pipeline's time).
-    from indexer.derive import DeriveSpec
-    from indexer.pipeline import indexing_settings, run_index, worker_count
-    from indexer.worker import FileTask, NewContent, process_file
+def prepare(args: argparse.Namespace, work: Path) -> tuple[Settings, Encoders, int, float]:
+    """Generate the library, load the models and warm them up: (settings, encoders, library bytes, startup s)."""
+    from indexer.pipeline import indexing_settings, run_index
     from loupe_core.encoders.registry import Encoders
-    from loupe_core.store.factory import open_store
 
-    library, scratch = work / "library", work / "scratch"
+    library = work / "library"
     library.mkdir()
     started = time.perf_counter()
     total_bytes = generate(library, args.n, (args.min_side, args.max_side), args.seed)
@@ -185,60 +202,119 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     generate(warm_up, 2, (64, 128), args.seed + 1)
     started = time.perf_counter()
     run_index(settings.model_copy(update={"data_dir": work / "warm-up"}), warm_up, None, quiet=True, encoders=encoders)
-    startup_s = time.perf_counter() - started
+    return settings, encoders, total_bytes, time.perf_counter() - started
+
+
+def derive_pass(library: Path, spec: DeriveSpec) -> tuple[list[Image.Image], dict[str, float]]:
+    """Every file derived one at a time in this process, as a worker would: the encoder inputs, and ms per image
+    per worker stage (wall time of a lone process, close to CPU; `worker_cpu` is the CPU itself)."""
+    from indexer.worker import FileTask, NewContent, process_file
+
+    results = [process_file(FileTask(path, spec)) for path in sorted(library.iterdir())]
+    images = [r.encoder_input.image() for r in results if isinstance(r, NewContent) and r.encoder_input is not None]
+    stages: dict[str, float] = {}
+    for result in results:
+        for stage, seconds in result.timings.items():
+            stages[stage] = stages.get(stage, 0.0) + seconds
+    return images, {stage: round(1000 * seconds / len(results), 1) for stage, seconds in stages.items()}
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    """One `run_index` over the library: images/s, CPU ms per image (main process, workers), report, peak RSS."""
+
+    rate: float
+    main_cpu_ms: float
+    worker_cpu_ms: float
+    report: IndexReport
+    peaks: dict[int, int]
+
+    @property
+    def sample(self) -> Sample:
+        return self.rate, self.main_cpu_ms + self.worker_cpu_ms
+
+
+def pipeline_run(settings: Settings, library: Path, encoders: Encoders, count: int) -> PipelineRun:
+    """`run_index` into a fresh store, as `loupe index` runs it (the models already loaded)."""
+    from indexer.pipeline import run_index
+    from loupe_core.store.factory import open_store
+
+    store = open_store(settings)
+    with DescendantPeaks() as sampled:
+        started, cpu = time.perf_counter(), time.process_time()
+        report = run_index(settings, library, None, quiet=True, store=store, encoders=encoders)
+        main_cpu = time.process_time() - cpu
+        rate = count / (time.perf_counter() - started)
+    store.close()
+    assert report.indexed == count and not report.failed, report.summary()
+    worker_cpu = report.stage_seconds["worker_cpu"]
+    return PipelineRun(rate, 1000 * main_cpu / count, 1000 * worker_cpu / count, report, sampled.peaks)
+
+
+def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    # Imported here, not at the top: every indexer worker process imports the main module again,
+    # and these pull in torch (seconds per worker, counted in the pipeline's time).
+    from ingest_renditions import candidate_encodings, written_quality
+
+    from indexer.derive_settings import derive_spec
+    from indexer.pipeline import worker_count
+
+    settings, encoders, total_bytes, startup_s = prepare(args, work)
+    library = work / "library"
     clip = encoders.clip()
-    assert clip is not None
-    spec = DeriveSpec(settings.max_image_pixels, scratch, scratch, 320, 1024, clip.input_size)
-    inputs = [process_file(FileTask(path, spec)) for path in sorted(library.iterdir())]
-    images = [r.encoder_input.image() for r in inputs if isinstance(r, NewContent) and r.encoder_input is not None]
-    encoder = [encoder_alone(encoders, images, settings.encode_batch_size)]
-    pipeline: list[tuple[float, float]] = []
+    assert clip is not None, encoders.problems
+    spec = derive_spec(settings.model_copy(update={"data_dir": work / "scratch"}), clip.input_size)
+    images, derive_ms = derive_pass(library, spec)
+    encoder, all_cores = (list(samples) for samples in zip(encoder_samples(encoders, images, settings), strict=True))
+    runs: list[PipelineRun] = []
     with_ocr: list[tuple[float, float]] = []
-    peaks: dict[int, int] = {}
-    for attempt in range(args.repeat):  # alternated, so a busy neighbour slows both sides alike
+    for attempt in range(args.repeat):  # alternated, so a busy neighbour slows every figure alike
         fresh = settings.model_copy(update={"data_dir": work / f"data-{attempt}"})
-        store = open_store(fresh)
-        with DescendantPeaks() as sampled:
-            started, cpu = time.perf_counter(), time.process_time()
-            report = run_index(fresh, library, None, quiet=True, store=store, encoders=encoders)
-            main_cpu = time.process_time() - cpu
-            rate = args.n / (time.perf_counter() - started)
-        store.close()
-        assert report.indexed == args.n and not report.failed, report.summary()
-        pipeline.append((rate, 1000 * (main_cpu + report.stage_seconds["worker_cpu"]) / args.n))
-        peaks |= sampled.peaks
+        runs.append(pipeline_run(fresh, library, encoders, args.n))
+        for samples, new in zip((encoder, all_cores), encoder_samples(encoders, images, settings), strict=True):
+            samples.append(new)
         ocr_report, ocr_rate = index_with_ocr(settings, work / f"data-ocr-{attempt}", library, encoders, args.n)
         with_ocr.append((ocr_rate, 1000 * ocr_report.stage_seconds.get("ocr", 0.0) / args.n))
-        encoder.append(encoder_alone(encoders, images, settings.encode_batch_size))
-    threads = torch_threads()
-    all_cores = all_cores_encoder(encoders, images, settings.encode_batch_size)
-    encoder_rate, encoder_cpu = (statistics.median(values) for values in zip(*encoder, strict=True))
-    pipeline_rate, pipeline_cpu = (statistics.median(values) for values in zip(*pipeline, strict=True))
-    ocr_rate, ocr_ms = (statistics.median(values) for values in zip(*with_ocr, strict=True))
+    written = derive_spec(fresh, clip.input_size)  # where the last run wrote its renditions
+    quality = written_quality(library, written)
+    candidates = candidate_encodings(library, written, min(args.n, args.quality_sample))
+    encoder_rate, encoder_cpu = medians(encoder)
+    all_cores_rate, all_cores_cpu = medians(all_cores)
+    pipeline_rate, pipeline_cpu = medians([r.sample for r in runs])
+    report = runs[-1].report
+    ocr_rate, ocr_ms = medians(with_ocr)
     return {
         "bench": "ingest",
         "images": args.n,
         "megabytes": round(total_bytes / 1e6, 1),
         "workers": worker_count(settings),
-        "torch_threads": threads,
+        "torch_threads": torch_threads(),
+        "cores": os.cpu_count() or 1,
         "batch": settings.encode_batch_size,
         "text_model": args.text_model or "none",
         "encoder_img_s": round(encoder_rate, 2),
+        "encoder_all_cores_img_s": round(all_cores_rate, 2),
         "pipeline_img_s": round(pipeline_rate, 2),
         "ratio": round(pipeline_rate / encoder_rate, 3),
+        "ratio_to_all_cores": round(pipeline_rate / all_cores_rate, 3),
         "encoder_samples": [round(rate, 2) for rate, _ in encoder],
-        "pipeline_samples": [round(rate, 2) for rate, _ in pipeline],
-        "encoder_all_cores_img_s": round(all_cores, 2),
-        "ratio_to_all_cores": round(pipeline_rate / all_cores, 3),
+        "encoder_all_cores_samples": [round(rate, 2) for rate, _ in all_cores],
+        "pipeline_samples": [round(r.rate, 2) for r in runs],
         "encoder_cpu_ms_per_image": round(encoder_cpu, 1),
+        "encoder_all_cores_cpu_ms_per_image": round(all_cores_cpu, 1),
         "pipeline_cpu_ms_per_image": round(pipeline_cpu, 1),
+        "pipeline_main_cpu_ms_per_image": round(statistics.median(r.main_cpu_ms for r in runs), 1),
+        "pipeline_worker_cpu_ms_per_image": round(statistics.median(r.worker_cpu_ms for r in runs), 1),
         "cpu_ratio": round(encoder_cpu / pipeline_cpu, 3),
         "startup_s": round(startup_s, 2),
         "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "peak_rss_worker_mb": round(max(peaks.values(), default=0) / 1024, 1),
+        "peak_rss_worker_mb": round(max((kb for r in runs for kb in r.peaks.values()), default=0) / 1024, 1),
+        **quality,
         "pipeline_ocr_img_s": round(ocr_rate, 2),
         "ocr_throughput_ratio": round(ocr_rate / pipeline_rate, 3),
         "ocr_ms_per_image": round(ocr_ms, 1),
+        "derive_ms_per_image": derive_ms,
+        "rendition_candidates": candidates,
         "stage_s": {stage: round(seconds, 2) for stage, seconds in report.stage_seconds.items()},
         "stage_s_with_ocr": {stage: round(seconds, 2) for stage, seconds in ocr_report.stage_seconds.items()},
     }
@@ -264,16 +340,32 @@ def index_with_ocr(
 
 
 def render(figures: dict[str, Any]) -> None:
-    print(f"\nIngest vs the image encoder alone ({figures['images']} images, {figures['megabytes']} MB)\n")
-    print_table(["figure", "value"], [[k, v] for k, v in figures.items() if k not in ("stage_s", "bench")])
-    print("\nTime per stage, last run (worker stages summed over processes, main-process stages wall time)\n")
-    rows = [[stage, f"{s:.2f}", f"{1000 * s / figures['images']:.1f}"] for stage, s in figures["stage_s"].items()]
-    print_table(["stage", "seconds", "ms / image"], rows)
-    print("\nTime per stage, last run with text in images read (LOUPE_OCR=true)\n")
-    stages = figures["stage_s_with_ocr"].items()
-    print_table(
-        ["stage", "seconds", "ms / image"], [[k, f"{s:.2f}", f"{1000 * s / figures['images']:.1f}"] for k, s in stages]
-    )
+    count = figures["images"]
+    print(f"\nIngest vs the image encoder alone ({count} images, {figures['megabytes']} MB)\n")
+    threads, cores = figures["torch_threads"], figures["cores"]
+    headers = ["", f"encoder alone, {threads} thread(s)", f"encoder alone, {cores} cores", "ingest end to end"]
+    headline = [
+        ["images/s", *(figures[k] for k in ("encoder_img_s", "encoder_all_cores_img_s", "pipeline_img_s"))],
+        ["CPU ms / image", *(figures[f"{k}_cpu_ms_per_image"] for k in ("encoder", "encoder_all_cores", "pipeline"))],
+    ]
+    # `cpu_ratio` estimates the ratio to the encoder on all cores (see the docstring), hence its column.
+    ratios = [[figures["ratio"], figures["ratio_to_all_cores"]], ["", figures["cpu_ratio"]]]
+    headers += ["ingest / encoder (1 thread)", "ingest / encoder (all cores)"]
+    print_table(headers, [row + extra for row, extra in zip(headline, ratios, strict=True)])
+    print()
+    print_table(["figure", "value"], [[k, v] for k, v in figures.items() if not isinstance(v, dict | list)])
+    print("\nWorker stages, each file derived alone in the bench process (ms per image)\n")
+    print_table(["stage", "ms / image"], list(figures["derive_ms_per_image"].items()))
+    print("\nRendition encodings (SSIM against the original downscaled to the same size; encode CPU only)\n")
+    columns = ["rendition", "encoding", "loupe", "mean_bytes", "mean_ssim", "min_ssim", "encode_ms"]
+    print_table(columns, [[row[c] for c in columns] for row in figures["rendition_candidates"]])
+    for title, key in (
+        ("last run (worker stages summed over processes, main-process stages wall time)", "stage_s"),
+        ("last run with text in images read (LOUPE_OCR=true)", "stage_s_with_ocr"),
+    ):
+        print(f"\nTime per stage, {title}\n")
+        rows = [[stage, f"{s:.2f}", f"{1000 * s / count:.1f}"] for stage, s in figures[key].items()]
+        print_table(["stage", "seconds", "ms / image"], rows)
     print()
 
 
@@ -289,6 +381,7 @@ def main() -> None:
     parser.add_argument("--max-side", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, help="pipeline runs, each then the encoder alone (2 quick, else 3)")
+    parser.add_argument("--quality-sample", type=int, default=24, help="files the candidate encodings are tried on")
     args = parser.parse_args()
     args.n = args.n or (QUICK_N if args.quick else DEFAULT_N)
     args.repeat = args.repeat or (2 if args.quick else 3)

@@ -14,19 +14,18 @@ import math
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import imagehash
 from PIL import Image
 
 from indexer.colors import colour_summary
 from indexer.renditions import (
-    PREVIEW_METHOD,
-    PREVIEW_QUALITY,
-    THUMBNAIL_QUALITY,
+    PREVIEW_WEBP,
+    THUMBNAIL_WEBP,
     display_image,
-    reduced,
     rendition_name,
+    scaled_renditions,
     write_webp,
 )
 from indexer.report import Reason
@@ -140,6 +139,27 @@ def draft_for(image: Image.Image, spec: DeriveSpec) -> None:
         image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
 
 
+class Decoded(NamedTuple):
+    """An image as derivation reads it: upright, in display colours, maybe reduced; and its true upright size."""
+
+    shown: Image.Image
+    width: int
+    height: int
+
+
+def decode(image: Image.Image, spec: DeriveSpec) -> Decoded:
+    """Load an opened (not yet loaded) image at the draft scale `spec` allows; call inside `decoding_errors`."""
+    header_size = image.size
+    draft_for(image, spec)
+    image.load()
+    decoded_size = image.size
+    turned = upright(image)
+    # Orientations 5-8 swap the sides; the header holds the full-resolution size.
+    swapped = turned.size != decoded_size
+    width, height = header_size[::-1] if swapped else header_size
+    return Decoded(display_image(turned), width, height)
+
+
 def derive_facts(
     image: Image.Image,
     data: bytes,
@@ -154,22 +174,13 @@ def derive_facts(
     `notices` what is worth telling about a file that is still indexed (no local features found, text in
     the image not read in time).
     """
-    header_size = image.size
     started = time.perf_counter()
-    draft_for(image, spec)
-    image.load()
-    decoded_size = image.size
-    turned = upright(image)
-    # Orientations 5-8 swap the sides; the header holds the full-resolution size.
-    swapped = turned.size != decoded_size
-    width, height = header_size[::-1] if swapped else header_size
-    shown = display_image(turned)
-    decoded = time.perf_counter()
-    preview = reduced(shown, spec.preview_px)
-    thumbnail = reduced(preview, spec.thumbnail_px)
+    shown, width, height = decode(image, spec)
+    loaded = time.perf_counter()
+    preview, thumbnail = scaled_renditions(shown, spec.preview_px, spec.thumbnail_px)
     name = rendition_name(sha256)
-    write_webp(preview, spec.previews_dir / name, PREVIEW_QUALITY, PREVIEW_METHOD)
-    write_webp(thumbnail, spec.thumbnails_dir / name, THUMBNAIL_QUALITY)
+    write_webp(preview, spec.previews_dir / name, PREVIEW_WEBP)
+    write_webp(thumbnail, spec.thumbnails_dir / name, THUMBNAIL_WEBP)
     rendered = time.perf_counter()
     text = read_text(shown, spec.ocr) if spec.ocr is not None else None
     if text is not None and text.problem is not None and notices is not None:
@@ -212,8 +223,8 @@ def derive_facts(
             notices.append((Reason.no_local_features, NO_FEATURES_NOTICE))
         timings["features"] = timings.get("features", 0.0) + time.perf_counter() - finished
     for stage, seconds in (
-        ("decode", decoded - started),
-        ("renditions", rendered - decoded),
+        ("decode", loaded - started),
+        ("renditions", rendered - loaded),
         ("ocr", read - rendered),
         ("analysis", analysed - read),
         ("encoder_input", finished - analysed),

@@ -52,10 +52,6 @@ class DerivePool:
         """Queue a task behind everything already queued (also while results are being consumed)."""
         self._queue.append(task)
 
-    def next_ready(self) -> bool:
-        """Whether the next result is already there (or nothing is left), so taking it will not block."""
-        return not self._in_flight or self._in_flight[0][1].done()
-
     def results(self) -> Iterator[tuple[FileTask, FileResult]]:
         while self._queue or self._in_flight:
             self._fill()

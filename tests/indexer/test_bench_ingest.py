@@ -24,5 +24,16 @@ def test_ingest_bench_prints_its_figures(tiny_clip_dir: Path) -> None:
     assert figures["images"] == 4
     assert figures["encoder_img_s"] > 0 and figures["pipeline_img_s"] > 0
     assert figures["ratio"] == pytest.approx(figures["pipeline_img_s"] / figures["encoder_img_s"], rel=0.01, abs=0.002)
+    assert figures["encoder_all_cores_img_s"] > 0 and len(figures["encoder_all_cores_samples"]) == 2  # before, after
+    assert figures["ratio_to_all_cores"] == pytest.approx(
+        figures["pipeline_img_s"] / figures["encoder_all_cores_img_s"], rel=0.01, abs=0.002
+    )
     assert {"decode", "renditions", "encode_images", "write", "total"} <= set(figures["stage_s"])
-    assert "| encoder_img_s " in finished.stdout and "| encode_images " in finished.stdout  # the two tables
+    assert {"decode", "renditions", "worker_cpu"} <= set(figures["derive_ms_per_image"])
+    for kind in ("preview", "thumbnail"):
+        assert figures[f"{kind}_mean_bytes"] > 0
+        assert 0 < figures[f"{kind}_min_ssim"] <= figures[f"{kind}_mean_ssim"] <= 1
+        rows = [row for row in figures["rendition_candidates"] if row["rendition"] == kind]
+        assert sum(row["loupe"] for row in rows) == 1 and all(row["mean_bytes"] > 0 for row in rows)
+    for table in ("| images/s ", "| encoder_img_s ", "| encode_images ", "| encoding "):
+        assert table in finished.stdout
