@@ -49,9 +49,10 @@ from loupe_core.store.embedded.highlights import PageHighlighter
 from loupe_core.store.embedded.keyword import RankedMatches, allowed_matches
 from loupe_core.store.embedded.layout import TAXONOMY_TREE, EmbeddedLayout
 from loupe_core.store.embedded.migrate import migrate
-from loupe_core.store.embedded.vectors import VectorCache, VectorSnapshot, normalize
+from loupe_core.store.embedded.vectors import VectorCache, VectorSnapshot
 from loupe_core.store.embedded.writer import delete_asset, fts_values, load_doc, write_asset
 from loupe_core.store.fusion import RankedList, fuse
+from loupe_core.store.unit_vectors import normalize
 
 FACET_LIMIT = 50
 _SORT_SQL = {

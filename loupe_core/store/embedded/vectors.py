@@ -25,14 +25,6 @@ score the whole matrix in one contiguous matrix-vector product (~11 ms for 100k 
 and drop the disallowed scores: copying 80% of a 200 MB matrix costs six times that."""
 
 
-def normalize(vector: npt.ArrayLike) -> npt.NDArray[np.float32]:
-    array = np.asarray(vector, dtype=np.float32).reshape(-1)
-    norm = float(np.linalg.norm(array))
-    if not np.isfinite(norm) or norm == 0.0:
-        raise ValueError("vector has zero or non-finite norm")
-    return array / norm
-
-
 @lru_cache(maxsize=1)
 def use_one_blas_thread() -> None:
     """One BLAS thread for the whole process, set once when a store opens.

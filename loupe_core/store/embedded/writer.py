@@ -10,7 +10,7 @@ import numpy as np
 
 from loupe_core.schema import Asset, taxonomy_ancestors
 from loupe_core.store.embedded.layout import TAXONOMY_TREE, EmbeddedLayout
-from loupe_core.store.embedded.vectors import normalize
+from loupe_core.store.unit_vectors import normalize
 
 TAG_SEPARATOR = "; "
 

@@ -15,21 +15,14 @@ import numpy as np
 import numpy.typing as npt
 
 from loupe_core.schema import Asset
-
-
-def unit_vector(values: Sequence[float]) -> npt.NDArray[np.float32]:
-    """Kept as float32 NumPy: the client's serializer writes it compactly (see serializer.py)."""
-    array = np.asarray(values, dtype=np.float32).reshape(-1)
-    norm = float(np.linalg.norm(array))
-    if not np.isfinite(norm) or norm == 0.0:
-        raise ValueError("vector has zero or non-finite norm")
-    return array / np.float32(norm)
+from loupe_core.store.unit_vectors import normalize
 
 
 def checked_vector(field: str, values: Sequence[float], expected: int) -> npt.NDArray[np.float32]:
+    """Kept as float32 NumPy: the client's serializer writes it compactly (see serializer.py)."""
     if len(values) != expected:
         raise ValueError(f"{field} has {len(values)} dimensions, the mapping says {expected}")
-    return unit_vector(values)
+    return normalize(values)
 
 
 def asset_source(asset: Asset, dimensions: dict[str, int]) -> dict[str, Any]:
