@@ -73,8 +73,8 @@ Facets = dict[FacetName, list[FacetBucket]]
 class BulkPolicy:
     """How big and how many bulk requests one write sends (`LOUPE_BULK_DOCUMENTS`, `LOUPE_BULK_THREADS`)."""
 
-    documents: int = 500
-    threads: int = 2
+    documents: int = Settings.model_fields["bulk_documents"].default
+    threads: int = Settings.model_fields["bulk_threads"].default
 
 
 def _version(document: dict[str, Any]) -> str:
