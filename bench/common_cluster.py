@@ -69,6 +69,14 @@ class LocalCluster:
         """Start the node again on its ports and data; returns once it has joined the cluster."""
         _script("start-node", str(node), "--data", str(self.data_dir), timeout_s=NODE_TIMEOUT_S)
 
+    def restart(self, node: int) -> None:
+        """One step of a rolling restart: a clean stop, yellow without it, then back and green."""
+        nodes = len(self.urls)
+        self.stop(node)
+        self.wait_for("yellow", nodes - 1)
+        self.start(node)
+        self.wait_for("green", nodes)
+
     def health(self, **params: str) -> dict[str, Any]:
         """`_cluster/health` as the first node that answers reports it (a wait that timed out is
         an answer too: HTTP 408 with `timed_out` set)."""

@@ -202,10 +202,7 @@ def test_a_rolling_restart_under_search_load_fails_no_search(
     with SearchProbe(store, queries, expected) as probe:
         probe.wait_for_answers(SEARCHES_BEFORE_FAULT)
         for node in range(1, NODES + 1):
-            cluster.stop(node)
-            cluster.wait_for("yellow", NODES - 1)
-            cluster.start(node)
-            cluster.wait_for("green", NODES)
+            cluster.restart(node)
             probe.wait_for_answers(probe.answered + len(queries))
     assert_clean(probe)
 
